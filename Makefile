@@ -1,0 +1,61 @@
+# The two commands: `make run` (the service, with embedded defaults) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+AUTH_SERVICE_URL ?= http://localhost:4000
+export AUTH_SERVICE_URL
+
+.PHONY: run test lint typecheck pytest bench bench-quick clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+AUTH_UP := $(PY) -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health', timeout=1)"
+
+define CURL_SESSION
+SaaS Admin is starting on http://127.0.0.1:8000 (auth server: $(AUTH_SERVICE_URL)). Try:
+
+  TOKEN=$$(curl -s -X POST $(AUTH_SERVICE_URL)/api/auth/login -H 'Content-Type: application/json' \
+      -d '{"email":"alice@acme.test","password":"demo-password-1"}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["accessToken"])')
+  curl -s http://127.0.0.1:8000/api/auth/verify -H "Authorization: Bearer $$TOKEN"
+  curl -s http://127.0.0.1:8000/health/ready
+
+endef
+export CURL_SESSION
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	@set -eu; \
+	if [ "$(AUTH_SERVICE_URL)" = "http://localhost:4000" ] && ! $(AUTH_UP) 2>/dev/null; then \
+	  $(PY) -m authserver --host 127.0.0.1 --port 4000 & auth=$$!; \
+	  trap 'kill $$auth 2>/dev/null || true' EXIT INT TERM; \
+	  for _ in $$(seq 50); do $(AUTH_UP) 2>/dev/null && break; sleep 0.2; done; \
+	fi; \
+	echo "$$CURL_SESSION"; \
+	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+test: $(VENV)/.dev
+	bash .ci/services
+	$(MAKE) --no-print-directory lint typecheck pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy .
+
+pytest:
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

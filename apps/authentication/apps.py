@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuthenticationConfig(AppConfig):
+    name = "apps.authentication"
+    label = "saas_authentication"

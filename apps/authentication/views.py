@@ -1,0 +1,135 @@
+"""SaaS Admin's authentication endpoints: who am I, and login / refresh / logout pass-through."""
+
+import logging
+from typing import Any
+
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.authentication import AuthServiceUnavailable, RemoteAuth, RemoteJWTAuthentication
+from core.conf import remote_auth_settings
+from core.defaults import default_client
+from core.exceptions import AuthServiceError, BadResponse, Rejected, Unavailable
+from core.identity import normalize
+from core.revocation import revoke_token
+
+from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
+
+logger = logging.getLogger(__name__)
+
+
+def unavailable(exc: Unavailable | BadResponse) -> AuthServiceUnavailable:
+    """Return the 503 for an auth server that could not answer."""
+    wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
+    return AuthServiceUnavailable(wait=int(wait))
+
+
+def user_body(user: Any, auth: Any) -> dict[str, Any]:
+    """Return the caller as SaaS Admin sees them."""
+    remote = auth if isinstance(auth, RemoteAuth) else None
+    org = remote.identity.organization if remote else None
+    return {
+        "user": {
+            "id": user.pk,
+            "remoteId": remote.identity.remote_id if remote else None,
+            "email": user.email,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+        },
+        "organization": {"id": org.id, "name": org.name} if org else None,
+        "authSource": "remote" if remote else "local",
+        "verification": {"source": remote.source, "degraded": remote.degraded}
+        if remote
+        else {"source": "local", "degraded": False},
+    }
+
+
+class VerifyView(APIView):
+    """GET /api/auth/verify: the authenticated caller."""
+
+    def get(self, request: Request) -> Response:
+        return Response(user_body(request.user, request.auth))
+
+
+class PassThroughView(APIView):
+    """Base of the endpoints that forward to the auth server for single-origin front ends."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def forward(self, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
+        """Call the auth server; map its refusals to `rejected` and its outages to 503."""
+        try:
+            data: dict[str, Any] = call(**kwargs)
+        except Rejected as exc:
+            if exc.status == 403:
+                raise AccountNotAllowed() from exc
+            raise (rejected() if exc.status == 401 else RejectedRequest()) from exc
+        except (Unavailable, BadResponse) as exc:
+            raise unavailable(exc) from exc
+        return data
+
+
+class LoginView(PassThroughView):
+    """POST /api/auth/login: sign in at the auth server; returns its tokens and the identity."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def post(self, request: Request) -> Response:
+        body = LoginSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = self.forward(default_client().login, InvalidCredentials, **body.validated_data)
+        token = data.get("accessToken")
+        if not isinstance(token, str):
+            raise unavailable(BadResponse("login answer has no accessToken"))
+        try:
+            identity = normalize(data)
+        except AuthServiceError as exc:
+            raise unavailable(BadResponse(exc.reason)) from exc
+        org = identity.organization
+        return Response(
+            {
+                "accessToken": token,
+                "refreshToken": data.get("refreshToken"),
+                "user": {"remoteId": identity.remote_id, "email": identity.email},
+                "organization": {"id": org.id, "name": org.name} if org else None,
+            }
+        )
+
+
+class RefreshView(PassThroughView):
+    """POST /api/auth/refresh: exchange a refresh token for a new access token."""
+
+    def post(self, request: Request) -> Response:
+        body = RefreshSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = self.forward(
+            default_client().refresh,
+            InvalidRefreshToken,
+            refresh_token=body.validated_data["refreshToken"],
+        )
+        token = data.get("accessToken")
+        if not isinstance(token, str):
+            raise unavailable(BadResponse("refresh answer has no accessToken"))
+        return Response({"accessToken": token, "refreshToken": data.get("refreshToken")})
+
+
+class LogoutView(PassThroughView):
+    """POST /api/auth/logout: end the session upstream and make the access token 401 here at once."""
+
+    def post(self, request: Request) -> Response:
+        body = LogoutSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        token = RemoteJWTAuthentication().get_raw_token(request)
+        if token:
+            revoke_token(token)
+        try:
+            default_client().logout(body.validated_data.get("refreshToken"), token)
+        except AuthServiceError as exc:  # the local revocation stands either way
+            logger.info("upstream logout failed: %s", exc.reason)
+        return Response({"detail": "Logged out.", "code": "logged_out"})

@@ -1,0 +1,155 @@
+"""Settings shared by every environment; each value is read from the environment here."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+
+# --- Core ----------------------------------------------------------------------------------
+SECRET_KEY: str = env("SECRET_KEY", default="local-insecure-secret-key-change-me")
+DEBUG: bool = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "core",
+    "apps.health",
+    "apps.authentication",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Database ------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Cache ---------------------------------------------------------------------------------
+# Unset REDIS_URL: one process's memory. Set: django-redis, where an outage reads as a miss.
+REDIS_URL: str = env("REDIS_URL", default="")
+
+
+def redis_cache(url: str) -> dict[str, Any]:
+    """Return a django-redis cache entry whose errors degrade to misses."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "PARSER_CLASS": "redis.connection._HiredisParser",
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "IGNORE_EXCEPTIONS": True,
+        },
+        "KEY_PREFIX": "saas",
+    }
+
+
+CACHES = {
+    "default": redis_cache(REDIS_URL)
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "saas-admin"},
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# --- REST framework ------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.authentication.RemoteJWTAuthentication",
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "apps.authentication.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="10/min")},
+    "UNAUTHENTICATED_USER": None,
+}
+
+# --- Local tokens (simplejwt): service accounts and break-glass admins ---------------------
+LOCAL_JWT_ISSUER = "saas-admin"
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("LOCAL_ACCESS_TOKEN_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("LOCAL_REFRESH_TOKEN_DAYS", default=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env("LOCAL_JWT_SIGNING_KEY", default=SECRET_KEY),
+    "ISSUER": LOCAL_JWT_ISSUER,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+# --- Remote auth (core) --------------------------------------------------------------------
+AUTH_SERVICE_TIMEOUT: float = env.float("AUTH_SERVICE_TIMEOUT", default=3.0)
+REMOTE_AUTH: dict[str, Any] = {
+    "BASE_URL": env("AUTH_SERVICE_URL", default="http://localhost:4000"),
+    "CONNECT_TIMEOUT": env.float("AUTH_SERVICE_CONNECT_TIMEOUT", default=1.0),
+    "READ_TIMEOUT": AUTH_SERVICE_TIMEOUT,
+    "CACHE_ALIAS": "default",
+    "POSITIVE_TTL": env.int("AUTH_CACHE_TTL", default=60),
+    "NEGATIVE_TTL": env.int("AUTH_NEGATIVE_CACHE_TTL", default=10),
+    "PROVISIONING": env("AUTH_PROVISIONING", default="create"),
+    "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
+}
+
+# --- Logging -------------------------------------------------------------------------------
+LOG_LEVEL: str = env("LOG_LEVEL", default="INFO")
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,6 @@
+"""Settings for `make run`: debug on, SQLite and in-process cache unless the environment says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

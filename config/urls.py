@@ -1,0 +1,10 @@
+"""URL wiring: every app's routes in one place."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", include("apps.health.urls")),
+    path("api/", include("apps.authentication.urls")),
+]

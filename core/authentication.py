@@ -1,0 +1,184 @@
+"""The DRF authentication class: the one module of the adapter that knows DRF.
+
+Pipeline: header → raw token → (local token? hand over to simplejwt) → verification → local user.
+Failures of the auth server become DRF errors here and only here: a rejected token is a 401 with
+`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from .conf import remote_auth_settings
+from .defaults import default_user_sync, default_verifier
+from .exceptions import BadResponse, Rejected, Unavailable
+from .identity import Identity
+from .signals import identity_verified
+from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
+from .users import UserDenied, UserSync, from_snapshot, snapshot
+from .verifier import Verification, Verifier
+
+logger = logging.getLogger("core.verification")
+
+
+class InvalidToken(exceptions.AuthenticationFailed):
+    default_detail = "The token is invalid or has been revoked."
+    default_code = "token_not_valid"
+
+
+class ExpiredToken(exceptions.AuthenticationFailed):
+    default_detail = "The token has expired."
+    default_code = "token_expired"
+
+
+class MalformedHeader(exceptions.AuthenticationFailed):
+    default_detail = "The Authorization header is malformed; expected 'Bearer <token>'."
+    default_code = "bad_authorization_header"
+
+
+class InactiveUser(exceptions.AuthenticationFailed):
+    default_detail = "This account is disabled."
+    default_code = "user_inactive"
+
+
+class NotProvisioned(exceptions.PermissionDenied):
+    default_detail = "This account has no access to SaaS Admin."
+    default_code = "user_not_provisioned"
+
+
+class AuthServiceUnavailable(exceptions.APIException):
+    """503: the auth server could not vouch for the token; `wait` becomes `Retry-After`."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The authentication service is unavailable; try again shortly."
+    default_code = "auth_service_unavailable"
+
+    def __init__(self, wait: int) -> None:
+        super().__init__()
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class RemoteAuth:
+    """What `request.auth` holds for a remotely verified token."""
+
+    identity: Identity
+    source: str  # memory | redis | remote | grace | degraded
+    verified_at: float
+    fingerprint: str
+
+    @property
+    def degraded(self) -> bool:
+        """Return True when the auth server did not vouch for this request just now."""
+        return self.source in ("grace", "degraded")
+
+
+class RemoteJWTAuthentication(BaseAuthentication):
+    """Authenticate `Authorization: Bearer <token>` against the remote auth server."""
+
+    keyword = "bearer"
+    www_authenticate_realm = "api"
+
+    def __init__(
+        self,
+        verifier: Verifier | None = None,
+        user_sync: UserSync | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._verifier = verifier
+        self._user_sync = user_sync
+        self.clock = clock
+
+    @property
+    def verifier(self) -> Verifier:
+        return self._verifier or default_verifier()
+
+    @property
+    def user_sync(self) -> UserSync:
+        return self._user_sync or default_user_sync()
+
+    def authenticate(self, request: Request) -> tuple[Any, RemoteAuth] | None:
+        """Return (user, RemoteAuth), None when the credential is not ours, or raise."""
+        token = self.get_raw_token(request)
+        if token is None:
+            return None
+        claims = unverified_claims(token)
+        if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
+            return None
+        exp = expiry(claims)
+        if exp is not None and exp <= self.clock():
+            self.log("rejected", "claims", token, reason="expired")
+            raise ExpiredToken()
+        verification = self.verify(token, exp)
+        return self.get_user(verification), self.describe(verification, token)
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'Bearer realm="{self.www_authenticate_realm}", error="invalid_token"'
+
+    def get_raw_token(self, request: Request) -> str | None:
+        """Return the Bearer token, None for no header or another scheme; raise when malformed."""
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not isinstance(header, str) or not header:
+            return None
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() != self.keyword:
+            return None
+        token = rest.strip()
+        if " " in token or not is_well_formed(token, remote_auth_settings.MAX_TOKEN_LENGTH):
+            raise MalformedHeader()
+        return token
+
+    def verify(self, token: str, exp: int | None) -> Verification:
+        """Return the token's Verification, mapping auth-server outcomes to DRF errors."""
+        try:
+            verification = self.verifier.verify(token, self.mirror, exp=exp)
+        except Rejected as exc:
+            self.log("rejected", "remote", token, reason=exc.reason)
+            raise InvalidToken() from exc
+        except (Unavailable, BadResponse) as exc:
+            self.log("unavailable", "remote", token, reason=exc.reason)
+            wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
+            raise AuthServiceUnavailable(wait=int(wait)) from exc
+        except UserDenied as exc:
+            self.log("denied", "remote", token, reason=str(exc))
+            raise NotProvisioned() from exc
+        self.log("ok", verification.source, token, user=verification.identity.remote_id)
+        return verification
+
+    def mirror(self, identity: Identity) -> dict[str, Any]:
+        """Write the identity into the local user model and return the user's snapshot."""
+        user, created = self.user_sync.sync(identity)
+        identity_verified.send(sender=type(self), user=user, identity=identity, created=created)
+        return snapshot(user)
+
+    def get_user(self, verification: Verification) -> Any:
+        """Return the local user of a verification; raise when it is missing or disabled."""
+        user = from_snapshot(verification.user) if verification.user else None
+        if user is None:
+            raise InvalidToken()
+        if not user.is_active:
+            raise InactiveUser()
+        return user
+
+    def describe(self, verification: Verification, token: str) -> RemoteAuth:
+        """Return the `request.auth` object of a verification."""
+        return RemoteAuth(
+            identity=verification.identity,
+            source=verification.source,
+            verified_at=verification.verified_at,
+            fingerprint=fingerprint(token),
+        )
+
+    def log(self, outcome: str, source: str, token: str, **fields: str) -> None:
+        """Write one line per verification outcome: never the token, only its fingerprint."""
+        level = logging.DEBUG if source in ("memory", "redis") else logging.INFO
+        if logger.isEnabledFor(level):
+            extra = " ".join(f"{key}={value}" for key, value in fields.items())
+            logger.log(level, "verification outcome=%s source=%s fp=%s %s",
+                       outcome, source, fingerprint(token), extra)

@@ -1,0 +1,79 @@
+"""A circuit breaker around the auth server whose state lives in the shared cache.
+
+closed → (BREAKER_THRESHOLD unavailable outcomes in a row, or one 429) → open for BREAKER_COOLDOWN
+(or the 429's Retry-After) → half-open: one probe goes through → success closes, failure re-opens.
+"""
+
+import math
+import time
+from collections.abc import Callable
+
+from .cache import VerificationCache
+from .exceptions import Unavailable
+
+
+class CircuitBreaker:
+    """Fail fast while the auth server is known to be down; every worker sees the same state."""
+
+    def __init__(
+        self,
+        cache: VerificationCache,
+        *,
+        threshold: int,
+        cooldown: float,
+        probe_timeout: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.cache = cache
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self.probe_timeout = probe_timeout
+        self.clock = clock
+        self.open_key = cache.key("breaker", "open_until")
+        self.failures_key = cache.key("breaker", "failures")
+        self.probe_key = cache.key("breaker", "probe")
+
+    def before_call(self) -> None:
+        """Return when a call may go out; raise Unavailable while open or while another probes."""
+        open_until = self.cache.safe(self.cache.shared.get, self.open_key)
+        if not isinstance(open_until, (int, float)):
+            return
+        remaining = open_until - self.clock()
+        if remaining > 0:
+            raise Unavailable("circuit breaker open", retry_after=max(1, math.ceil(remaining)))
+        probe = self.cache.safe(self.cache.shared.add, self.probe_key, 1, int(self.probe_timeout))
+        if probe is False:
+            raise Unavailable("circuit breaker half-open: probe in flight", retry_after=1)
+
+    def record_success(self) -> None:
+        """Close the breaker and forget the run of failures."""
+        keys = [self.open_key, self.failures_key, self.probe_key]
+        self.cache.safe(self.cache.shared.delete_many, keys)
+
+    def record_failure(self, retry_after: int | None = None, *, rate_limited: bool = False) -> None:
+        """Count an unavailable outcome; open the breaker at the threshold, on a 429, or on a probe."""
+        if rate_limited:
+            self.open(retry_after or self.cooldown)
+            return
+        was_probe = self.cache.safe(self.cache.shared.get, self.probe_key) is not None
+        self.cache.safe(self.cache.shared.add, self.failures_key, 0, int(self.cooldown * 2))
+        failures = self.cache.safe(self.cache.shared.incr, self.failures_key)
+        if was_probe or (isinstance(failures, int) and failures >= self.threshold):
+            self.open(self.cooldown)
+
+    def open(self, seconds: float) -> None:
+        """Open the breaker for `seconds`."""
+        shared = self.cache.shared
+        self.cache.safe(shared.set, self.open_key, self.clock() + seconds, int(seconds) + 3600)
+        self.cache.safe(shared.delete_many, [self.failures_key, self.probe_key])
+
+    def state(self) -> dict[str, object]:
+        """Return the breaker's state for operators: closed, open or half-open, and failures."""
+        open_until = self.cache.safe(self.cache.shared.get, self.open_key)
+        failures = self.cache.safe(self.cache.shared.get, self.failures_key) or 0
+        if not isinstance(open_until, (int, float)):
+            return {"state": "closed", "failures": failures}
+        remaining = open_until - self.clock()
+        if remaining > 0:
+            return {"state": "open", "retryAfter": math.ceil(remaining), "failures": failures}
+        return {"state": "half-open", "failures": failures}

@@ -1,0 +1,96 @@
+"""Django system checks for the adapter's configuration (ids remote_auth.E001…, W001…)."""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from .conf import remote_auth_settings as conf
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+AUTH_CLASS = "core.authentication.RemoteJWTAuthentication"
+PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def _url_messages(url: Any, production: bool) -> list[CheckMessage]:
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return [
+            Error(
+                "REMOTE_AUTH['BASE_URL'] is missing or not an http(s) URL.",
+                hint="Set AUTH_SERVICE_URL, e.g. http://localhost:4000.",
+                id="remote_auth.E001",
+            )
+        ]
+    if production and parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        return [
+            Warning(
+                "The auth server is reached over plain HTTP on a non-loopback host.",
+                hint="Use https://, or reach it through an SSH tunnel on localhost.",
+                id="remote_auth.W001",
+            )
+        ]
+    return []
+
+
+def _cache_messages(production: bool) -> list[CheckMessage]:
+    backend = settings.CACHES.get(conf.CACHE_ALIAS, {}).get("BACKEND")
+    if backend is None:
+        return [Error(f"Cache alias {conf.CACHE_ALIAS!r} does not exist.", id="remote_auth.E002")]
+    if production and backend in PROCESS_CACHES:
+        return [
+            Warning(
+                "The verification cache is per process: revocation, single-flight, the breaker "
+                "and the upstream budget are not shared between workers.",
+                hint="Set REDIS_URL.",
+                id="remote_auth.W002",
+            )
+        ]
+    return []
+
+
+def _ttl_messages() -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if float(conf.NEGATIVE_TTL) >= float(conf.POSITIVE_TTL):
+        messages.append(
+            Error("NEGATIVE_TTL must be below POSITIVE_TTL.", id="remote_auth.E003")
+        )
+    if float(conf.CONNECT_TIMEOUT) <= 0 or float(conf.READ_TIMEOUT) <= 0:
+        messages.append(Error("Auth server timeouts must be positive.", id="remote_auth.E004"))
+    if conf.PROVISIONING not in ("create", "link_email", "deny"):
+        messages.append(
+            Error(
+                "REMOTE_AUTH['PROVISIONING'] must be create, link_email or deny.",
+                id="remote_auth.E005",
+            )
+        )
+    return messages
+
+
+def _order_messages() -> list[CheckMessage]:
+    classes = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_AUTHENTICATION_CLASSES", [])
+    if not classes or classes[0] != AUTH_CLASS:
+        return [
+            Warning(
+                f"{AUTH_CLASS} is not the first DEFAULT_AUTHENTICATION_CLASSES entry.",
+                hint="Put it first so remote tokens are never handed to another class.",
+                id="remote_auth.W003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=False)
+def check_remote_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Return the configuration problems of the remote-auth adapter."""
+    production = not settings.DEBUG
+    return [
+        *_url_messages(conf.BASE_URL, production),
+        *_cache_messages(production),
+        *_ttl_messages(),
+        *_order_messages(),
+    ]

@@ -1,0 +1,163 @@
+"""HTTP client for the auth server: one method per contract endpoint, one place that maps failures.
+
+Every failure leaves as an `exceptions.AuthServiceError` (see that module's tree); nothing here knows
+about DRF. Upstream bodies are parsed, never passed on, and never logged whole.
+"""
+
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+from .exceptions import BadResponse, Rejected, Unavailable
+from .identity import Identity, normalize, unwrap
+
+MAX_BODY_BYTES = 1_000_000
+Observer = Callable[[str, str, float], None]
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> int | None:
+    """Return a Retry-After header (seconds or HTTP date) as whole seconds ≥ 1, or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return max(1, int(value))
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(1, int(when - (time.time() if now is None else now)))
+
+
+def _error_code(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    code = body.get("error") if isinstance(body, dict) else None
+    return code[:64] if isinstance(code, str) else ""
+
+
+class AuthServiceClient:
+    """Talk to the auth server at `base_url` through one pooled `requests.Session`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: requests.Session | None = None,
+        connect_timeout: float = 1.0,
+        read_timeout: float = 3.0,
+        observer: Observer | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.timeout = (connect_timeout, read_timeout)
+        self.observer = observer
+
+    def me(self, access_token: str, *, expires_at: int | None = None) -> Identity:
+        """Return the Identity behind `access_token`; raise Rejected, Unavailable or BadResponse."""
+        body = self._call("GET", "/api/auth/me", token=access_token, rejects=(401, 403))
+        return normalize(body, expires_at=expires_at)
+
+    def login(self, email: str, password: str) -> dict[str, Any]:
+        """Return the login data (user, organization, licenses, accessToken, refreshToken?)."""
+        return self._data("POST", "/api/auth/login", {"email": email, "password": password})
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Return the new accessToken (and a rotated refreshToken when the server sends one)."""
+        return self._data("POST", "/api/auth/refresh", {"refreshToken": refresh_token})
+
+    def logout(self, refresh_token: str | None, access_token: str | None = None) -> None:
+        """Revoke the session at the auth server; any 2xx is success."""
+        payload = {"refreshToken": refresh_token} if refresh_token else {}
+        self._call("POST", "/api/auth/logout", json=payload, token=access_token)
+
+    def signup(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Create an account; return {userId, email, message}."""
+        return self._data("POST", "/api/auth/signup", payload)
+
+    def verify_email(self, email: str, code: str) -> dict[str, Any]:
+        """Confirm an e-mail address with the code the auth server sent."""
+        return self._data("POST", "/api/auth/verify-email", {"email": email, "code": code})
+
+    def forgot_password(self, email: str) -> dict[str, Any]:
+        """Ask for a password reset; the auth server answers 200 whether or not the account exists."""
+        return self._data("POST", "/api/auth/forgot-password", {"email": email})
+
+    def reset_password(self, token: str, password: str) -> dict[str, Any]:
+        """Set a new password with a reset token."""
+        return self._data("POST", "/api/auth/reset-password", {"token": token, "password": password})
+
+    def health(self) -> dict[str, Any]:
+        """Return the auth server's /health body; raise Unavailable when it is unhealthy."""
+        body = self._call("GET", "/health")
+        if not isinstance(body, dict):
+            raise BadResponse("health body is not a JSON object")
+        return body
+
+    def _data(self, method: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        body = unwrap(self._call(method, path, json=payload))
+        if not isinstance(body, dict):
+            raise BadResponse(f"{path} body is not a JSON object")
+        return body
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        token: str | None = None,
+        rejects: tuple[int, ...] = (400, 401, 403, 404, 409, 422),
+    ) -> Any:
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            response = self._send(method, path, json, token)
+            outcome = str(response.status_code)
+            return self._parse(response, path, rejects)
+        finally:
+            if self.observer:
+                self.observer(path, outcome, time.perf_counter() - started)
+
+    def _send(
+        self, method: str, path: str, json: dict[str, Any] | None, token: str | None
+    ) -> requests.Response:
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            return self.session.request(
+                method,
+                self.base_url + path,
+                json=json,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout as exc:
+            raise Unavailable(f"{path}: timeout") from exc
+        except requests.RequestException as exc:
+            raise Unavailable(f"{path}: {type(exc).__name__}") from exc
+
+    def _parse(self, response: requests.Response, path: str, rejects: tuple[int, ...]) -> Any:
+        status = response.status_code
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise Unavailable(f"{path}: HTTP {status}", retry_after=retry_after, status=status)
+        if status in rejects:
+            raise Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(response))
+        if not 200 <= status < 300:
+            raise BadResponse(f"{path}: unexpected HTTP {status}")
+        if status == 204 or not response.content:
+            return {}
+        if len(response.content) > MAX_BODY_BYTES:
+            raise BadResponse(f"{path}: body over {MAX_BODY_BYTES} bytes")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise BadResponse(f"{path}: body is not JSON") from exc

@@ -1,0 +1,91 @@
+"""The adapter's settings: the `REMOTE_AUTH` dict, read lazily, with defaults and dotted-path hooks.
+
+Read as `remote_auth_settings.POSITIVE_TTL`. Nothing is read at import time, and the object reloads
+in place when a test overrides `REMOTE_AUTH`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+DEFAULTS: dict[str, Any] = {
+    # Where the auth server lives and how long we wait for it.
+    "BASE_URL": "http://localhost:4000",
+    "CONNECT_TIMEOUT": 1.0,
+    "READ_TIMEOUT": 3.0,
+    # Verification cache.
+    "CACHE_ALIAS": "default",
+    "CACHE_PREFIX": "remoteauth:v1",
+    "HASH_KEY": None,  # None: derived from SECRET_KEY
+    "POSITIVE_TTL": 60,
+    "NEGATIVE_TTL": 10,
+    "EXP_SKEW": 5,
+    "LOCAL_CACHE_TTL": 5,
+    "LOCAL_CACHE_SIZE": 10_000,
+    # Tokens.
+    "MAX_TOKEN_LENGTH": 4096,
+    "LOCAL_ISSUER": "saas-admin",
+    # User mirroring.
+    "PROVISIONING": "create",  # create | link_email | deny
+    "USER_SYNC_CLASS": "core.users.UserSync",
+    "FIELD_MAP": {"email": "email", "first_name": "first_name", "last_name": "last_name"},
+    # Resilience.
+    "SINGLE_FLIGHT_LEASE": 5.0,
+    "SINGLE_FLIGHT_WAIT": 4.0,
+    "BREAKER_THRESHOLD": 5,
+    "BREAKER_COOLDOWN": 30,
+    "BUDGET_PER_MINUTE": 120,
+    "GRACE_SECONDS": 0,
+    "RETRY_AFTER": 5,
+    "JWT_SECRET": None,
+    "REVOCATION_SECRET": None,
+    "REVOCATION_MAX_SKEW": 300,
+}
+IMPORT_STRINGS = {"USER_SYNC_CLASS"}
+CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}}
+
+
+class RemoteAuthSettings:
+    """Give attribute access to `settings.REMOTE_AUTH`, falling back to DEFAULTS."""
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self._cached: set[str] = set()
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        """Return the project's REMOTE_AUTH dict (empty when unset)."""
+        if not hasattr(self, "_user_settings"):
+            self._user_settings: dict[str, Any] = getattr(settings, "REMOTE_AUTH", {}) or {}
+        return self._user_settings
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.defaults:
+            raise AttributeError(f"Invalid REMOTE_AUTH setting: {name!r}")
+        value = self.user_settings.get(name, self.defaults[name])
+        if name in IMPORT_STRINGS and isinstance(value, str):
+            value = import_string(value)
+        self._cached.add(name)
+        setattr(self, name, value)
+        return value
+
+    def reload(self) -> None:
+        """Forget every cached value so the next read sees the current Django settings."""
+        for name in self._cached:
+            delattr(self, name)
+        self._cached.clear()
+        if hasattr(self, "_user_settings"):
+            delattr(self, "_user_settings")
+
+
+remote_auth_settings = RemoteAuthSettings(DEFAULTS)
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("REMOTE_AUTH", "SECRET_KEY", "CACHES"):
+        remote_auth_settings.reload()
+
+
+setting_changed.connect(_reload)

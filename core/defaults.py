@@ -1,0 +1,96 @@
+"""The adapter's default collaborators, built from `remote_auth_settings` on first use.
+
+They are rebuilt after a settings change (tests override `REMOTE_AUTH`), never at import time.
+"""
+
+import hashlib
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.signals import setting_changed
+
+from .breaker import CircuitBreaker
+from .budget import UpstreamBudget
+from .cache import VerificationCache
+from .client import AuthServiceClient
+from .conf import remote_auth_settings as conf
+from .invalidation import listen
+from .localcache import LocalTTLCache
+from .singleflight import SingleFlight
+from .users import UserSync
+from .verifier import Policy, Verifier
+
+
+@cache
+def default_client() -> AuthServiceClient:
+    """Return the process-wide client for the configured auth server."""
+    return AuthServiceClient(
+        conf.BASE_URL,
+        connect_timeout=float(conf.CONNECT_TIMEOUT),
+        read_timeout=float(conf.READ_TIMEOUT),
+    )
+
+
+def hash_key() -> bytes:
+    """Return the HMAC key for cache keys: HASH_KEY, else one derived from SECRET_KEY."""
+    secret = conf.HASH_KEY or f"remote-auth-cache:{settings.SECRET_KEY}"
+    return hashlib.sha256(secret.encode()).digest()
+
+
+@cache
+def default_cache() -> VerificationCache:
+    """Return the process-wide two-level verification cache."""
+    verification_cache = VerificationCache(
+        caches[conf.CACHE_ALIAS],
+        LocalTTLCache(int(conf.LOCAL_CACHE_SIZE)),
+        prefix=conf.CACHE_PREFIX,
+        base_url=conf.BASE_URL,
+        hash_key=hash_key(),
+    )
+    return verification_cache
+
+
+@cache
+def default_verifier() -> Verifier:
+    """Return the process-wide verifier with its breaker, budget and single-flight."""
+    shared = default_cache()
+    listen(default_cache)
+    return Verifier(
+        default_client(),
+        shared,
+        policy=Policy(
+            positive_ttl=float(conf.POSITIVE_TTL),
+            negative_ttl=float(conf.NEGATIVE_TTL),
+            local_ttl=float(conf.LOCAL_CACHE_TTL),
+            exp_skew=float(conf.EXP_SKEW),
+            grace=float(conf.GRACE_SECONDS),
+        ),
+        flight=SingleFlight(
+            shared, lease=float(conf.SINGLE_FLIGHT_LEASE), wait=float(conf.SINGLE_FLIGHT_WAIT)
+        ),
+        breaker=CircuitBreaker(
+            shared,
+            threshold=int(conf.BREAKER_THRESHOLD),
+            cooldown=float(conf.BREAKER_COOLDOWN),
+            probe_timeout=float(conf.CONNECT_TIMEOUT) + float(conf.READ_TIMEOUT) + 1,
+        ),
+        budget=UpstreamBudget(shared, per_minute=int(conf.BUDGET_PER_MINUTE)),
+    )
+
+
+@cache
+def default_user_sync() -> UserSync:
+    """Return the configured user-mirroring policy."""
+    sync_class: type[UserSync] = conf.USER_SYNC_CLASS
+    return sync_class(provisioning=conf.PROVISIONING, field_map=dict(conf.FIELD_MAP))
+
+
+def reset_defaults(**kwargs: Any) -> None:
+    """Forget every default collaborator so the next use rebuilds it from current settings."""
+    for factory in (default_client, default_cache, default_verifier, default_user_sync):
+        factory.cache_clear()
+
+
+setting_changed.connect(reset_defaults)

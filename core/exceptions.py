@@ -1,0 +1,44 @@
+"""What can go wrong when asking the auth server, independent of any web framework.
+
+    AuthServiceError
+    ├── Rejected         the auth server said no (401/403): the token or credentials are bad
+    ├── Unavailable      it could not answer: connect error, timeout, 5xx, 429, breaker open, budget spent
+    └── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
+
+`reason` is for logs only; it never carries a token, a password or an upstream body.
+"""
+
+
+class AuthServiceError(Exception):
+    """Base of every outcome of a call to the auth server that is not a success."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Rejected(AuthServiceError):
+    """The auth server refused: `status` is its 401 or 403, `code` its error word when it gave one."""
+
+    def __init__(self, reason: str, *, status: int, code: str = "") -> None:
+        super().__init__(reason)
+        self.status = status
+        self.code = code
+
+
+class Unavailable(AuthServiceError):
+    """The auth server could not answer; retry after `retry_after` seconds (None: unknown).
+
+    `status` is the auth server's HTTP status when it answered one (5xx, or 429 when it rate-limits).
+    """
+
+    def __init__(
+        self, reason: str, *, retry_after: int | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.status = status
+
+
+class BadResponse(AuthServiceError):
+    """The auth server answered with something that does not match the contract."""

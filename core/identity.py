@@ -1,0 +1,129 @@
+"""The Identity: the auth server's answer about a user, normalised from every shape the contract allows."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .exceptions import BadResponse
+
+MAX_FIELD_LENGTH = 254
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The user's organization as the auth server names it."""
+
+    id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a token belongs to. Name fields are None when the auth server did not say."""
+
+    remote_id: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email_verified: bool | None = None
+    role: str | None = None
+    organization: Organization | None = None
+    products: tuple[str, ...] = ()
+    licenses: dict[str, Any] = field(default_factory=dict)
+    expires_at: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict; `from_dict` reverses it."""
+        data = asdict(self)
+        data["products"] = list(self.products)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Identity":
+        """Rebuild an Identity stored by `to_dict`."""
+        org = data.get("organization")
+        return cls(
+            **{
+                **data,
+                "organization": Organization(**org) if org else None,
+                "products": tuple(data.get("products") or ()),
+            }
+        )
+
+
+def unwrap(body: Any) -> Any:
+    """Return `data` when the body is a success envelope with a `data` object, else the body."""
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("data"), dict)
+        and body.get("success", body.get("ok")) is not False
+    ):
+        return body["data"]
+    return body
+
+
+def find_user(body: Any) -> dict[str, Any]:
+    """Find the user object in `data.user`, `user`, `data` or the body, in that order."""
+    if not isinstance(body, dict):
+        raise BadResponse("body is not a JSON object")
+    data = body.get("data")
+    for candidate in (
+        data.get("user") if isinstance(data, dict) else None,
+        body.get("user"),
+        data,
+        body,
+    ):
+        if isinstance(candidate, dict) and _user_id(candidate):
+            return candidate
+    raise BadResponse("no user id in response")
+
+
+def _user_id(user: dict[str, Any]) -> str | None:
+    for key in ("sub", "id", "userId"):
+        value = user.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()[:MAX_FIELD_LENGTH]
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip()[:MAX_FIELD_LENGTH]
+    return None
+
+
+def _organization(user: dict[str, Any], context: dict[str, Any]) -> Organization | None:
+    org = context.get("organization") or user.get("organization")
+    org_id = user.get("org") or user.get("organizationId")
+    name = None
+    if isinstance(org, dict):
+        org_id = org_id or org.get("id")
+        name = _text(org.get("name")) if str(org.get("id")) == str(org_id) else None
+    if isinstance(org_id, (str, int)) and not isinstance(org_id, bool) and str(org_id).strip():
+        return Organization(id=str(org_id).strip()[:MAX_FIELD_LENGTH], name=name)
+    return None
+
+
+def _products(user: dict[str, Any], licenses: dict[str, Any]) -> tuple[str, ...]:
+    raw = user.get("products")
+    codes = [p for p in raw if isinstance(p, str)] if isinstance(raw, list) else list(licenses)
+    return tuple(sorted({code.strip().lower() for code in codes if code.strip()}))
+
+
+def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
+    """Return the Identity in a /me (or login) body; raise BadResponse when there is none."""
+    user = find_user(body)
+    context = unwrap(body) if isinstance(unwrap(body), dict) else {}
+    licenses = context.get("licenses") if isinstance(context.get("licenses"), dict) else {}
+    verified = user.get("emailVerified")
+    return Identity(
+        remote_id=_user_id(user) or "",
+        email=_text(user.get("email")),
+        first_name=_text(user.get("firstName", user.get("first_name"))),
+        last_name=_text(user.get("lastName", user.get("last_name"))),
+        email_verified=verified if isinstance(verified, bool) else None,
+        role=_text(user.get("role")),
+        organization=_organization(user, context),
+        products=_products(user, licenses),
+        licenses=licenses,
+        expires_at=expires_at,
+    )

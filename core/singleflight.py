@@ -1,0 +1,108 @@
+"""Single-flight: one verification of a token at a time, across threads, processes and hosts.
+
+The leader holds a short lease in the shared cache while it asks the auth server; everyone else
+polls for the result it stores. A leader that fails leaves its outcome for the waiters of that
+lease only; a leader that dies lets its lease expire, and a waiter takes over.
+"""
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .cache import VerificationCache
+from .exceptions import BadResponse, Unavailable
+
+T = TypeVar("T")
+OUTCOME_TTL = 5
+
+
+class SingleFlight:
+    """Run `work` once per key while concurrent callers wait for what it stored."""
+
+    def __init__(
+        self,
+        cache: VerificationCache,
+        *,
+        lease: float,
+        wait: float,
+        poll: float = 0.01,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.cache = cache
+        self.lease = lease
+        self.wait = wait
+        self.poll = poll
+        self.clock = clock
+        self.sleep = sleep
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.waits = 0
+
+    def run(self, name: str, work: Callable[[], T], read: Callable[[], T | None]) -> T:
+        """Return `read()` once someone's `work()` has stored a result, running it here if needed."""
+        lock = self._lock_for(name)
+        if not lock.acquire(timeout=self.wait):
+            raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
+        try:
+            return read() or self._across_processes(name, work, read)
+        finally:
+            lock.release()
+            self._forget(name, lock)
+
+    def _across_processes(self, name: str, work: Callable[[], T], read: Callable[[], T | None]) -> T:
+        deadline = self.clock() + self.wait
+        lease_key = self.cache.key("lease", name)
+        while True:
+            lease_id = uuid.uuid4().hex
+            taken = self.cache.safe(self.cache.shared.add, lease_key, lease_id, int(self.lease))
+            if taken is not False:  # True, or None when the shared cache is down: go alone
+                return self._lead(name, lease_key, lease_id, work)
+            self.waits += 1
+            result = self._await(name, lease_key, read, deadline)
+            if result is not None:
+                return result
+
+    def _lead(self, name: str, lease_key: str, lease_id: str, work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except (Unavailable, BadResponse) as exc:
+            outcome = {"retry_after": getattr(exc, "retry_after", None), "reason": exc.reason}
+            outcome_key = self.cache.key("outcome", f"{name}:{lease_id}")
+            self.cache.safe(self.cache.shared.set, outcome_key, outcome, OUTCOME_TTL)
+            raise
+        finally:
+            self.cache.safe(self.cache.shared.delete, lease_key)
+
+    def _await(
+        self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float
+    ) -> T | None:
+        """Poll until a result appears (return it) or the lease is gone (return None)."""
+        holder: Any = self.cache.safe(self.cache.shared.get, lease_key)
+        while self.clock() < deadline:
+            self.sleep(self.poll)
+            result = read()
+            if result is not None:
+                return result
+            if holder is not None:
+                outcome = self.cache.safe(
+                    self.cache.shared.get, self.cache.key("outcome", f"{name}:{holder}")
+                )
+                if isinstance(outcome, dict):
+                    raise Unavailable(str(outcome["reason"]), retry_after=outcome["retry_after"])
+            current = self.cache.safe(self.cache.shared.get, lease_key)
+            if current is None:
+                return None
+            holder = current
+        raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
+
+    def _lock_for(self, name: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+    def _forget(self, name: str, lock: threading.Lock) -> None:
+        with self._guard:
+            if self._locks.get(name) is lock and not lock.locked():
+                del self._locks[name]

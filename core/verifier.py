@@ -1,0 +1,179 @@
+"""Verification: answer "whose token is this?" from the cache, or once from the auth server.
+
+    cache (in-process → shared) ─hit→ Verification(source=memory|redis)
+      └─miss→ single-flight → breaker → budget → client.me → mirror → store → source=remote
+                 └─ rejected: negative entry stored, Rejected raised
+                 └─ unavailable / bad response: grace (bounded, opt-in) → degraded (opt-in) → raised
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .breaker import CircuitBreaker
+from .budget import UpstreamBudget
+from .cache import Entry, VerificationCache
+from .client import AuthServiceClient
+from .exceptions import BadResponse, Rejected, Unavailable
+from .identity import Identity
+from .singleflight import SingleFlight
+
+Mirror = Callable[[Identity], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A verified token: its Identity, the cached user snapshot, and where the answer came from."""
+
+    identity: Identity
+    user: dict[str, Any] | None
+    source: str  # memory | redis | remote | grace | degraded
+    verified_at: float
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How long answers are trusted, in seconds."""
+
+    positive_ttl: float
+    negative_ttl: float
+    local_ttl: float
+    exp_skew: float
+    grace: float
+
+
+class Verifier:
+    """Turn a token into a Verification, asking the auth server only when nothing cached will do."""
+
+    def __init__(
+        self,
+        client: AuthServiceClient,
+        cache: VerificationCache,
+        *,
+        policy: Policy,
+        flight: SingleFlight,
+        breaker: CircuitBreaker,
+        budget: UpstreamBudget,
+        degraded: Callable[[str], Verification | None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client, self.cache, self.policy = client, cache, policy
+        self.flight, self.breaker, self.budget = flight, breaker, budget
+        self.degraded = degraded
+        self.clock = clock
+
+    def verify(self, token: str, mirror: Mirror, *, exp: int | None = None) -> Verification:
+        """Return the Verification of `token`; raise Rejected, Unavailable or BadResponse."""
+        key = self.cache.token_key(token)
+        local = self.cache.get_local(key)
+        if local is not None:
+            return self._answer(local, "memory")
+        try:
+            entry, source = self.flight.run(
+                key, lambda: self._ask(token, key, exp, mirror), lambda: self._shared(key, exp)
+            )
+        except (Unavailable, BadResponse) as exc:
+            return self._fallback(token, key, exc)
+        return self._answer(entry, source)
+
+    def _shared(self, key: str, exp: int | None) -> tuple[Entry, str] | None:
+        entry = self.cache.get_shared(key)
+        if entry is None or self.revoked(entry):
+            return None
+        if entry["kind"] == "ok" and not self._fresh(entry):
+            return None
+        self.cache.local.set(key, entry, self._local_ttl(entry))
+        return entry, "redis"
+
+    def _ask(self, token: str, key: str, exp: int | None, mirror: Mirror) -> tuple[Entry, str]:
+        self.breaker.before_call()
+        self.budget.spend()
+        try:
+            identity = self.client.me(token, expires_at=exp)
+        except Rejected as exc:
+            self.breaker.record_success()
+            self._store_rejection(key, exc, exp)
+            raise
+        except Unavailable as exc:
+            self.breaker.record_failure(exc.retry_after, rate_limited=exc.status == 429)
+            raise
+        except BadResponse:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
+        entry = self._store_identity(key, identity, mirror(identity), exp)
+        return entry, "remote"
+
+    def _store_identity(
+        self, key: str, identity: Identity, user: dict[str, Any], exp: int | None
+    ) -> Entry:
+        now = self.clock()
+        entry = {
+            "kind": "ok",
+            "identity": identity.to_dict(),
+            "user": user,
+            "remote_id": identity.remote_id,
+            "verified_at": now,
+            "exp": exp,
+        }
+        life = self._life(exp, now)
+        shared_ttl = min(self.policy.positive_ttl + self.policy.grace, life)
+        self.cache.put(key, entry, shared_ttl=shared_ttl, local_ttl=self._local_ttl(entry))
+        return entry
+
+    def _store_rejection(self, key: str, exc: Rejected, exp: int | None) -> None:
+        entry = {"kind": "rejected", "status": exc.status, "code": exc.code, "exp": exp}
+        ttl = min(self.policy.negative_ttl, max(1.0, self._life(exp, self.clock())))
+        self.cache.put(key, entry, shared_ttl=ttl, local_ttl=min(ttl, self.policy.local_ttl))
+
+    def _answer(self, entry: Entry, source: str) -> Verification:
+        if entry["kind"] != "ok":
+            raise Rejected("cached rejection", status=entry["status"], code=entry["code"])
+        identity = Identity.from_dict(entry["identity"])
+        return Verification(identity, entry["user"], source, entry["verified_at"])
+
+    def _fallback(self, token: str, key: str, exc: Unavailable | BadResponse) -> Verification:
+        entry = self.cache.get_shared(key) or self.cache.get_local(key)
+        if entry and entry["kind"] == "ok" and self._within_grace(entry):
+            return self._answer(entry, "grace")
+        degraded = self.degraded(token) if self.degraded else None
+        if degraded is not None:
+            return degraded
+        raise exc
+
+    def _within_grace(self, entry: Entry) -> bool:
+        now = self.clock()
+        exp = entry.get("exp")
+        return (
+            self.policy.grace > 0
+            and now - entry["verified_at"] <= self.policy.grace
+            and (exp is None or now < exp)
+            and not self.revoked(entry)
+        )
+
+    def revoked(self, entry: Entry) -> bool:
+        """Return True when the entry predates a revocation of its user or of every token."""
+        remote_id = entry.get("remote_id")
+        keys = [self.cache.key("nbf", "*")] + ([self.cache.key("nbf", remote_id)] if remote_id else [])
+        marks = self.cache.safe(self.cache.shared.get_many, keys) or {}
+        verified_at = entry.get("verified_at", 0.0)
+        return any(isinstance(mark, float) and verified_at <= mark for mark in marks.values())
+
+    def _fresh(self, entry: Entry) -> bool:
+        now = self.clock()
+        return now - entry["verified_at"] < self.policy.positive_ttl and self._life(
+            entry.get("exp"), now
+        ) > 0
+
+    def _life(self, exp: int | None, now: float) -> float:
+        if exp is None:
+            return self.policy.positive_ttl
+        return exp - now - self.policy.exp_skew
+
+    def _local_ttl(self, entry: Entry) -> float:
+        if entry["kind"] != "ok":
+            return min(self.policy.local_ttl, self.policy.negative_ttl)
+        now = self.clock()
+        fresh_for = self.policy.positive_ttl - (now - entry["verified_at"])
+        return min(self.policy.local_ttl, fresh_for, self._life(entry.get("exp"), now))
