@@ -9,4 +9,5 @@ DATABASES = {
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = {"default": redis_cache(REDIS_URL)}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-REMOTE_AUTH = {**REMOTE_AUTH, "BASE_URL": "http://127.0.0.1:9"}
+# Unit tests must never reach a real auth server by accident; fixtures point it at the local one.
+REMOTE_AUTH = {**REMOTE_AUTH, "BASE_URL": env("AUTH_SERVICE_URL", default="http://127.0.0.1:9")}
