@@ -7,4 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", include("apps.health.urls")),
     path("api/", include("apps.authentication.urls")),
+    path("api/", include("apps.organizations.urls")),
+    path("api/", include("apps.subscriptions.urls")),
 ]

@@ -180,5 +180,11 @@ class RemoteJWTAuthentication(BaseAuthentication):
         level = logging.DEBUG if source in ("memory", "redis") else logging.INFO
         if logger.isEnabledFor(level):
             extra = " ".join(f"{key}={value}" for key, value in fields.items())
-            logger.log(level, "verification outcome=%s source=%s fp=%s %s",
-                       outcome, source, fingerprint(token), extra)
+            logger.log(
+                level,
+                "verification outcome=%s source=%s fp=%s %s",
+                outcome,
+                source,
+                fingerprint(token),
+                extra,
+            )

@@ -56,9 +56,7 @@ def _cache_messages(production: bool) -> list[CheckMessage]:
 def _ttl_messages() -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     if float(conf.NEGATIVE_TTL) >= float(conf.POSITIVE_TTL):
-        messages.append(
-            Error("NEGATIVE_TTL must be below POSITIVE_TTL.", id="remote_auth.E003")
-        )
+        messages.append(Error("NEGATIVE_TTL must be below POSITIVE_TTL.", id="remote_auth.E003"))
     if float(conf.CONNECT_TIMEOUT) <= 0 or float(conf.READ_TIMEOUT) <= 0:
         messages.append(Error("Auth server timeouts must be positive.", id="remote_auth.E004"))
     if conf.PROVISIONING not in ("create", "link_email", "deny"):

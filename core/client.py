@@ -90,7 +90,9 @@ class AuthServiceClient:
 
     def reset_password(self, token: str, password: str) -> dict[str, Any]:
         """Set a new password with a reset token."""
-        return self._data("POST", "/api/auth/reset-password", {"token": token, "password": password})
+        return self._data(
+            "POST", "/api/auth/reset-password", {"token": token, "password": password}
+        )
 
     def health(self) -> dict[str, Any]:
         """Return the auth server's /health body; raise Unavailable when it is unhealthy."""

@@ -113,7 +113,8 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     """Return the Identity in a /me (or login) body; raise BadResponse when there is none."""
     user = find_user(body)
     context = unwrap(body) if isinstance(unwrap(body), dict) else {}
-    licenses = context.get("licenses") if isinstance(context.get("licenses"), dict) else {}
+    raw_licenses = context.get("licenses")
+    licenses: dict[str, Any] = raw_licenses if isinstance(raw_licenses, dict) else {}
     verified = user.get("emailVerified")
     return Identity(
         remote_id=_user_id(user) or "",

@@ -16,7 +16,9 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
     if created:
         return
     remote_id = (
-        RemoteIdentity.objects.filter(user_id=instance.pk).values_list("remote_id", flat=True).first()
+        RemoteIdentity.objects.filter(user_id=instance.pk)
+        .values_list("remote_id", flat=True)
+        .first()
     )
     if remote_id:
         revoke_user(remote_id)

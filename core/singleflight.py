@@ -52,7 +52,9 @@ class SingleFlight:
             lock.release()
             self._forget(name, lock)
 
-    def _across_processes(self, name: str, work: Callable[[], T], read: Callable[[], T | None]) -> T:
+    def _across_processes(
+        self, name: str, work: Callable[[], T], read: Callable[[], T | None]
+    ) -> T:
         deadline = self.clock() + self.wait
         lease_key = self.cache.key("lease", name)
         while True:

@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from .identity import Identity
@@ -16,6 +15,8 @@ from .models import RemoteIdentity
 
 logger = logging.getLogger(__name__)
 
+# Fields remote data may never write, whatever FIELD_MAP says.
+PROTECTED_FIELDS = frozenset({"is_staff", "is_superuser", "is_active", "password", "last_login"})
 # Fields a cached snapshot carries; everything else (the password hash above all) stays deferred.
 SNAPSHOT_FIELDS = ("email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
 
@@ -29,7 +30,8 @@ class UserSync:
 
     def __init__(self, provisioning: str = "create", field_map: dict[str, str] | None = None):
         self.provisioning = provisioning
-        self.field_map = field_map or {"email": "email"}
+        mapping = field_map or {"email": "email"}
+        self.field_map = {k: v for k, v in mapping.items() if k not in PROTECTED_FIELDS}
         self.user_model = get_user_model()
 
     def sync(self, identity: Identity) -> tuple[Any, bool]:
@@ -126,9 +128,9 @@ def _changes(instance: Any, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def snapshot(user: AbstractBaseUser) -> dict[str, Any]:
+def snapshot(user: Any) -> dict[str, Any]:
     """Return what `from_snapshot` needs to rebuild the user without a database query."""
-    fields = [user._meta.pk.attname, user.USERNAME_FIELD, *SNAPSHOT_FIELDS]  # type: ignore[union-attr]
+    fields = [user._meta.pk.attname, user.USERNAME_FIELD, *SNAPSHOT_FIELDS]
     return {name: getattr(user, name) for name in dict.fromkeys(fields) if hasattr(user, name)}
 
 

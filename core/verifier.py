@@ -1,9 +1,9 @@
 """Verification: answer "whose token is this?" from the cache, or once from the auth server.
 
-    cache (in-process → shared) ─hit→ Verification(source=memory|redis)
-      └─miss→ single-flight → breaker → budget → client.me → mirror → store → source=remote
-                 └─ rejected: negative entry stored, Rejected raised
-                 └─ unavailable / bad response: grace (bounded, opt-in) → degraded (opt-in) → raised
+cache (in-process → shared) ─hit→ Verification(source=memory|redis)
+  └─miss→ single-flight → breaker → budget → client.me → mirror → store → source=remote
+             └─ rejected: negative entry stored, Rejected raised
+             └─ unavailable / bad response: grace (bounded, opt-in) → degraded (opt-in) → raised
 """
 
 import time
@@ -155,25 +155,28 @@ class Verifier:
     def revoked(self, entry: Entry) -> bool:
         """Return True when the entry predates a revocation of its user or of every token."""
         remote_id = entry.get("remote_id")
-        keys = [self.cache.key("nbf", "*")] + ([self.cache.key("nbf", remote_id)] if remote_id else [])
+        keys = [self.cache.key("nbf", "*")] + (
+            [self.cache.key("nbf", remote_id)] if remote_id else []
+        )
         marks = self.cache.safe(self.cache.shared.get_many, keys) or {}
         verified_at = entry.get("verified_at", 0.0)
         return any(isinstance(mark, float) and verified_at <= mark for mark in marks.values())
 
     def _fresh(self, entry: Entry) -> bool:
         now = self.clock()
-        return now - entry["verified_at"] < self.policy.positive_ttl and self._life(
-            entry.get("exp"), now
-        ) > 0
+        return (
+            now - entry["verified_at"] < self.policy.positive_ttl
+            and self._life(entry.get("exp"), now) > 0
+        )
 
     def _life(self, exp: int | None, now: float) -> float:
         if exp is None:
             return self.policy.positive_ttl
-        return exp - now - self.policy.exp_skew
+        return float(exp - now - self.policy.exp_skew)
 
     def _local_ttl(self, entry: Entry) -> float:
         if entry["kind"] != "ok":
             return min(self.policy.local_ttl, self.policy.negative_ttl)
         now = self.clock()
-        fresh_for = self.policy.positive_ttl - (now - entry["verified_at"])
+        fresh_for = self.policy.positive_ttl - (now - float(entry["verified_at"]))
         return min(self.policy.local_ttl, fresh_for, self._life(entry.get("exp"), now))

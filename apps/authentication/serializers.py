@@ -9,8 +9,8 @@ class LoginSerializer(serializers.Serializer[dict[str, str]]):
 
 
 class RefreshSerializer(serializers.Serializer[dict[str, str]]):
-    refreshToken = serializers.CharField(max_length=4096)  # noqa: N815
+    refreshToken = serializers.CharField(max_length=4096)
 
 
 class LogoutSerializer(serializers.Serializer[dict[str, str]]):
-    refreshToken = serializers.CharField(max_length=4096, required=False)  # noqa: N815
+    refreshToken = serializers.CharField(max_length=4096, required=False)

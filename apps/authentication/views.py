@@ -6,7 +6,6 @@ from typing import Any
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.authentication import AuthServiceUnavailable, RemoteAuth, RemoteJWTAuthentication
@@ -18,6 +17,7 @@ from core.revocation import revoke_token
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
+from .throttling import LoginRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ class PassThroughView(APIView):
 class LoginView(PassThroughView):
     """POST /api/auth/login: sign in at the auth server; returns its tokens and the identity."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginRateThrottle]
 
     def post(self, request: Request) -> Response:
         body = LoginSerializer(data=request.data)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "core",
     "apps.health",
     "apps.authentication",
+    "apps.organizations",
+    "apps.subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,9 @@ REMOTE_AUTH: dict[str, Any] = {
     "PROVISIONING": env("AUTH_PROVISIONING", default="create"),
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
 }
+
+# --- Subscriptions ------------------------------------------------------------------------
+SUBSCRIPTION_GRACE_DAYS: int = env.int("SUBSCRIPTION_GRACE_DAYS", default=7)
 
 # --- Logging -------------------------------------------------------------------------------
 LOG_LEVEL: str = env("LOG_LEVEL", default="INFO")

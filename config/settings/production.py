@@ -8,7 +8,7 @@ from .base import SIMPLE_JWT, env
 
 def required(name: str) -> str:
     """Return the environment variable `name`, or stop start-up saying which one is missing."""
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if not value:
         raise ImproperlyConfigured(
             f"{name} must be set in the environment for config.settings.production "

@@ -1,0 +1,106 @@
+"""The authentication endpoints: verify, and the login / refresh / logout pass-through."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_returns_tokens_and_identity(remote_auth, api: APIClient, demo_users) -> None:
+    alice = demo_users["alice"]
+
+    response = api.post("/api/auth/login", {"email": alice.email, "password": alice.password})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert set(body) == {"accessToken", "refreshToken", "user", "organization"}
+    assert body["user"] == {"remoteId": alice.id, "email": alice.email}
+    assert body["organization"]["id"] == alice.org
+
+
+def test_login_with_a_bad_password_is_401_invalid_credentials(remote_auth, api, demo_users) -> None:
+    response = api.post("/api/auth/login", {"email": demo_users["alice"].email, "password": "no"})
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+    assert "no" not in response.content.decode().replace("not", "").replace("know", "")
+
+
+def test_login_of_an_unverified_account_is_403(remote_auth, api, demo_users) -> None:
+    dave = demo_users["dave"]
+
+    response = api.post("/api/auth/login", {"email": dave.email, "password": dave.password})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "account_not_allowed"
+
+
+def test_login_validates_its_body(remote_auth, api) -> None:
+    response = api.post("/api/auth/login", {"email": "not-an-email"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["errors"]) == {"email", "password"}
+
+
+def test_login_with_the_auth_server_down_is_503(remote_auth, api, demo_users) -> None:
+    remote_auth.fault("down")
+    alice = demo_users["alice"]
+
+    response = api.post("/api/auth/login", {"email": alice.email, "password": alice.password})
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_service_unavailable"
+    assert "Retry-After" in response
+
+
+def test_login_is_throttled_per_client_ip(remote_auth, api, demo_users, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"login": "2/min"},
+    }
+    payload = {"email": demo_users["alice"].email, "password": "wrong"}
+
+    statuses = [api.post("/api/auth/login", payload).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+
+
+def test_refresh_rotates_and_rejects_reuse(remote_auth, api, demo_users) -> None:
+    alice = demo_users["alice"]
+    refresh = remote_auth.login(alice.email, alice.password)["refreshToken"]
+
+    rotated = api.post("/api/auth/refresh", {"refreshToken": refresh})
+    reused = api.post("/api/auth/refresh", {"refreshToken": refresh})
+
+    assert rotated.status_code == 200
+    assert rotated.json()["accessToken"]
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "refresh_token_not_valid"
+
+
+def test_logout_makes_the_same_token_401_immediately(remote_auth, api, demo_users) -> None:
+    alice = demo_users["alice"]
+    session = remote_auth.login(alice.email, alice.password)
+    token = session["accessToken"]
+    assert api.get("/api/auth/verify", **bearer(token)).status_code == 200
+
+    logout = api.post(
+        "/api/auth/logout", {"refreshToken": session["refreshToken"]}, **bearer(token)
+    )
+    remote_auth.fault("down")  # the 401 must come from our own revocation, not from upstream
+    after = api.get("/api/auth/verify", **bearer(token))
+
+    assert logout.status_code == 200
+    assert after.status_code == 401
+    assert after.json()["code"] == "token_not_valid"
+
+
+def test_logout_succeeds_even_when_the_auth_server_is_down(remote_auth, api) -> None:
+    remote_auth.fault("down")
+
+    response = api.post("/api/auth/logout", {}, **bearer("a.b.c"))
+
+    assert response.status_code == 200

@@ -1,0 +1,85 @@
+"""Settings read from the environment, checked in fresh interpreters."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOW = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'cache': s.CACHES['default']['BACKEND'], 'db': s.DATABASES['default']"
+    "['ENGINE'], 'auth': s.REMOTE_AUTH['BASE_URL'], 'hosts': s.ALLOWED_HOSTS}))"
+)
+
+
+def run(module: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "REDIS_URL",
+            "DATABASE_URL",
+            "AUTH_SERVICE_URL",
+            "LOCAL_JWT_SIGNING_KEY",
+        }
+    }
+    return subprocess.run(
+        [sys.executable, "-c", SHOW],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_local_defaults_are_sqlite_in_process_cache_and_local_auth_server() -> None:
+    result = run("config.settings.local")
+
+    shown = json.loads(result.stdout)
+    assert shown["db"] == "django.db.backends.sqlite3"
+    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shown["auth"] == "http://localhost:4000"
+
+
+def test_redis_url_switches_the_cache_to_redis() -> None:
+    shown = json.loads(run("config.settings.local", REDIS_URL="redis://127.0.0.1:6379/3").stdout)
+
+    assert shown["cache"] == "django_redis.cache.RedisCache"
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    result = run(
+        "config.settings.production",
+        ALLOWED_HOSTS="api.example.com",
+        LOCAL_JWT_SIGNING_KEY="k" * 40,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = run("config.settings.production", SECRET_KEY="s" * 50, LOCAL_JWT_SIGNING_KEY="k" * 40)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_starts_with_its_secrets() -> None:
+    result = run(
+        "config.settings.production",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="api.example.com, admin.example.com",
+        LOCAL_JWT_SIGNING_KEY="k" * 40,
+        AUTH_SERVICE_URL="https://auth.example.com",
+    )
+
+    shown = json.loads(result.stdout)
+    assert shown["hosts"] == ["api.example.com", "admin.example.com"]
+    assert shown["auth"] == "https://auth.example.com"
