@@ -1,0 +1,56 @@
+"""Define the records the server keeps: users and organizations, immutable snapshots."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PRODUCTS = ("teamspace", "buildeasy", "autoflow", "all")
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Describe one organization and its licenses keyed by product code."""
+
+    id: str
+    name: str
+    licenses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class User:
+    """Describe one account; `password_hash` never leaves the server."""
+
+    id: str
+    email: str
+    password_hash: str
+    first_name: str
+    last_name: str
+    org_id: str
+    products: tuple[str, ...] = ()
+    role: str = "member"
+    email_verified: bool = False
+    active: bool = True
+
+
+def user_json(user: User, id_key: str = "sub") -> dict[str, Any]:
+    """Return the public JSON form of `user`, its id under `id_key`."""
+    return {
+        id_key: user.id,
+        "email": user.email,
+        "org": user.org_id,
+        "products": list(user.products),
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "emailVerified": user.email_verified,
+        "role": user.role,
+    }
+
+
+def org_json(org: Organization) -> dict[str, Any]:
+    """Return the public JSON form of `org` (without its licenses)."""
+    return {"id": org.id, "name": org.name}
+
+
+def licenses_json(org: Organization) -> dict[str, Any]:
+    """Return the licenses of `org` as a JSON object keyed by product code."""
+    return {code: dict(terms) for code, terms in org.licenses.items()}
