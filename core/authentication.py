@@ -64,6 +64,21 @@ class AuthServiceUnavailable(exceptions.APIException):
         self.wait = wait
 
 
+DEGRADED_SOURCES = ("grace", "degraded")
+LOG_LEVELS = {
+    "memory": logging.DEBUG,
+    "redis": logging.DEBUG,
+    "grace": logging.WARNING,
+    "degraded": logging.WARNING,
+}
+
+
+def allows_degraded(request: Request) -> bool:
+    """Return False when the view set `remote_auth_allow_degraded = False` (money, permissions)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "remote_auth_allow_degraded", True))
+
+
 @dataclass(frozen=True)
 class RemoteAuth:
     """What `request.auth` holds for a remotely verified token."""
@@ -76,7 +91,7 @@ class RemoteAuth:
     @property
     def degraded(self) -> bool:
         """Return True when the auth server did not vouch for this request just now."""
-        return self.source in ("grace", "degraded")
+        return self.source in DEGRADED_SOURCES
 
 
 class RemoteJWTAuthentication(BaseAuthentication):
@@ -116,6 +131,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
             self.log("rejected", "claims", token, reason="expired")
             raise ExpiredToken()
         verification = self.verify(token, exp)
+        if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
+            self.log("refused", verification.source, token, reason="view requires fresh auth")
+            raise AuthServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
         return self.get_user(verification), self.describe(verification, token)
 
     def authenticate_header(self, request: Request) -> str:
@@ -177,7 +195,7 @@ class RemoteJWTAuthentication(BaseAuthentication):
 
     def log(self, outcome: str, source: str, token: str, **fields: str) -> None:
         """Write one line per verification outcome: never the token, only its fingerprint."""
-        level = logging.DEBUG if source in ("memory", "redis") else logging.INFO
+        level = LOG_LEVELS.get(source, logging.INFO)
         if logger.isEnabledFor(level):
             extra = " ".join(f"{key}={value}" for key, value in fields.items())
             logger.log(

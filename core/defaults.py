@@ -16,6 +16,7 @@ from .budget import UpstreamBudget
 from .cache import VerificationCache
 from .client import AuthServiceClient
 from .conf import remote_auth_settings as conf
+from .degraded import LocalSignatureVerifier
 from .invalidation import listen
 from .localcache import LocalTTLCache
 from .singleflight import SingleFlight
@@ -77,6 +78,7 @@ def default_verifier() -> Verifier:
             probe_timeout=float(conf.CONNECT_TIMEOUT) + float(conf.READ_TIMEOUT) + 1,
         ),
         budget=UpstreamBudget(shared, per_minute=int(conf.BUDGET_PER_MINUTE)),
+        degraded=LocalSignatureVerifier(conf.JWT_SECRET) if conf.JWT_SECRET else None,
     )
 
 

@@ -138,7 +138,9 @@ class Verifier:
         if entry and entry["kind"] == "ok" and self._within_grace(entry):
             return self._answer(entry, "grace")
         degraded = self.degraded(token) if self.degraded else None
-        if degraded is not None:
+        if degraded is not None and not self.revoked(
+            {"remote_id": degraded.identity.remote_id, "verified_at": degraded.verified_at}
+        ):
             return degraded
         raise exc
 

@@ -54,10 +54,15 @@ def _no_secret_in_logs() -> Iterator[None]:
     assert not leaks, f"{len(leaks)} log record(s) carry a token or a password"
 
 
+def clear_shared_cache() -> None:
+    """Delete this run's keys from the shared cache (other runs on the machine keep theirs)."""
+    caches["default"].delete_pattern("*")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """Start every test with an empty Redis test database and fresh in-process state."""
-    caches["default"].clear()
+    """Start every test with none of this run's Redis keys and fresh in-process state."""
+    clear_shared_cache()
     reset_defaults()
     yield
     reset_defaults()

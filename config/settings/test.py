@@ -1,13 +1,23 @@
-"""Settings for the test suite: real PostgreSQL and Redis, from DATABASE_URL / REDIS_URL."""
+"""Settings for the test suite: real PostgreSQL and Redis, from DATABASE_URL / REDIS_URL.
+
+Each run gets its own test database and Redis key prefix (TEST_RUN_ID, default the process id),
+so concurrent runs on one machine never see each other's data; servers a run starts inherit it.
+"""
+
+import os
 
 from .base import *  # noqa: F403
 from .base import REMOTE_AUTH, env, redis_cache
 
+TEST_RUN_ID: str = env("TEST_RUN_ID", default=str(os.getpid()))
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+    "default": {
+        **env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+        "TEST": {"NAME": f"test_saas_{TEST_RUN_ID}"},
+    },
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
-CACHES = {"default": redis_cache(REDIS_URL)}
+CACHES = {"default": {**redis_cache(REDIS_URL), "KEY_PREFIX": f"test{TEST_RUN_ID}"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests must never reach a real auth server by accident; fixtures point it at the local one.
 REMOTE_AUTH = {**REMOTE_AUTH, "BASE_URL": env("AUTH_SERVICE_URL", default="http://127.0.0.1:9")}

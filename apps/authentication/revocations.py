@@ -1,0 +1,70 @@
+"""POST /api/auth/revocations: the auth server tells SaaS Admin to drop a user's tokens, or disable them.
+
+Authenticated by an HMAC signature with REMOTE_AUTH["REVOCATION_SECRET"] (see core.signing); the
+endpoint answers 404 while no secret is configured.
+"""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.conf import remote_auth_settings
+from core.defaults import default_cache
+from core.revocation import revoke_user
+from core.signing import SignatureRefused, check
+
+
+class RevocationSerializer(serializers.Serializer[dict[str, Any]]):
+    userId = serializers.CharField(max_length=254)  # noqa: N815
+    action = serializers.ChoiceField(choices=["revoke_tokens", "disable_user"])
+
+
+class SignatureNotAccepted(exceptions.APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "The notification signature was not accepted."
+    default_code = "bad_signature"
+
+
+class RevocationView(APIView):
+    """Revoke every cached token of a remote user, and optionally disable the local user."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def post(self, request: Request) -> Response:
+        secret = remote_auth_settings.REVOCATION_SECRET
+        if not secret:
+            raise Http404
+        self.authenticate_notification(request, secret)
+        body = RevocationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        remote_id, action = body.validated_data["userId"], body.validated_data["action"]
+        if action == "disable_user":
+            get_user_model().objects.filter(remote_identity__remote_id=remote_id).update(
+                is_active=False
+            )
+        revoke_user(remote_id)
+        return Response({"userId": remote_id, "action": action, "code": "revoked"})
+
+    def authenticate_notification(self, request: Request, secret: str) -> None:
+        """Raise 401 unless the body carries a fresh, unused signature made with `secret`."""
+        try:
+            check(
+                default_cache(),
+                secret,
+                timestamp=request.headers.get("X-Auth-Timestamp", ""),
+                signature=request.headers.get("X-Auth-Signature", ""),
+                body=request.body,
+                max_skew=float(remote_auth_settings.REVOCATION_MAX_SKEW),
+            )
+        except SignatureRefused as exc:
+            raise SignatureNotAccepted(code=exc.code) from exc
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'HMAC realm="revocations"'

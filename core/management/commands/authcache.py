@@ -1,0 +1,83 @@
+"""`manage.py authcache`: inspect and flush the verification cache.
+
+authcache stats                      namespace, keys by kind, breaker, budget
+authcache flush --all                every cached verification for this auth server
+authcache flush --user REMOTE_ID     one remote user's cached verifications
+authcache flush --token -            one token, read from standard input (never a flag value)
+"""
+
+import json
+import sys
+from argparse import ArgumentParser
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.cache import namespace_for
+from core.conf import remote_auth_settings
+from core.defaults import default_cache, default_verifier
+from core.invalidation import redis_client
+from core.revocation import revoke_all, revoke_token, revoke_user
+
+
+class Command(BaseCommand):
+    help = "Show statistics of, or flush, the remote-auth verification cache."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("stats", help="Show namespace, cached keys, breaker and budget.")
+        flush = sub.add_parser("flush", help="Invalidate cached verifications on every instance.")
+        target = flush.add_mutually_exclusive_group(required=True)
+        target.add_argument("--all", action="store_true", help="Every cached verification.")
+        target.add_argument("--user", metavar="REMOTE_ID", help="One remote user's tokens.")
+        target.add_argument("--token", metavar="-", help="One token, read from stdin ('-').")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "stats":
+            self.stdout.write(json.dumps(self.stats(), indent=2))
+        elif options["all"]:
+            revoke_all()
+            self.stdout.write("flushed every cached verification")
+        elif options["user"]:
+            revoke_user(options["user"])
+            self.stdout.write(f"flushed cached verifications of user {options['user']}")
+        else:
+            revoke_token(self.read_token(options["token"]))
+            self.stdout.write("flushed one token")
+
+    def read_token(self, source: str) -> str:
+        """Return the token from stdin; refuse a token given on the command line."""
+        if source != "-":
+            raise CommandError(
+                "pass the token on standard input: --token - (keeps it out of history)"
+            )
+        token = sys.stdin.readline().strip()
+        if not token:
+            raise CommandError("no token on standard input")
+        return token
+
+    def stats(self) -> dict[str, Any]:
+        """Return what operators want to know about the cache and the auth server guards."""
+        cache, verifier = default_cache(), default_verifier()
+        return {
+            "authServer": remote_auth_settings.BASE_URL,
+            "namespace": namespace_for(remote_auth_settings.BASE_URL),
+            "sharedKeys": self.count_keys(cache.base),
+            "inProcessEntries": len(cache.local),
+            "breaker": verifier.breaker.state(),
+            "budget": {
+                "perMinute": verifier.budget.per_minute,
+                "usedLastMinute": round(verifier.budget.used(), 1),
+            },
+        }
+
+    def count_keys(self, base: str) -> dict[str, int] | str:
+        """Return shared-cache keys by kind, or why they cannot be counted."""
+        client = redis_client(default_cache())
+        if client is None:
+            return "not countable: the shared cache is not Redis"
+        counts: Counter[str] = Counter()
+        for key in client.scan_iter(match=f"*{base}:*", count=1000):
+            counts[key.decode().split(base + ":", 1)[1].split(":", 1)[0]] += 1
+        return dict(counts)

@@ -1,0 +1,48 @@
+"""Signed notifications from the auth server: HMAC-SHA256 over `timestamp.body`, used once.
+
+Headers: `X-Auth-Timestamp: <unix seconds>` and `X-Auth-Signature: sha256=<hex>`. A signature is
+refused when it does not match, when its timestamp is further than `max_skew` seconds from now,
+or when it has been seen before (replay).
+"""
+
+import hashlib
+import hmac
+import time
+
+from .cache import VerificationCache
+
+
+class SignatureRefused(Exception):
+    """The notification is not authentic or not fresh; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """Return the signature header value for `body` sent at `timestamp`."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def check(
+    cache: VerificationCache,
+    secret: str,
+    *,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    max_skew: float,
+    now: float | None = None,
+) -> None:
+    """Return when the notification is authentic, fresh and new; raise SignatureRefused otherwise."""
+    if not timestamp.isdigit():
+        raise SignatureRefused("bad_signature")
+    if not hmac.compare_digest(sign(secret, int(timestamp), body), signature):
+        raise SignatureRefused("bad_signature")
+    if abs((time.time() if now is None else now) - int(timestamp)) > max_skew:
+        raise SignatureRefused("stale_signature")
+    seen_key = cache.key("sig", hashlib.sha256(signature.encode()).hexdigest())
+    if cache.safe(cache.shared.add, seen_key, 1, int(max_skew * 2) + 1) is False:
+        raise SignatureRefused("replayed_signature")
