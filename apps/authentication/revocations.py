@@ -21,7 +21,7 @@ from core.signing import SignatureRefused, check
 
 
 class RevocationSerializer(serializers.Serializer[dict[str, Any]]):
-    userId = serializers.CharField(max_length=254)  # noqa: N815
+    userId = serializers.CharField(max_length=254)
     action = serializers.ChoiceField(choices=["revoke_tokens", "disable_user"])
 
 
