@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.observability.views import metrics
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", include("apps.health.urls")),
+    path("metrics", metrics, name="metrics"),
     path("api/", include("apps.authentication.urls")),
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),

@@ -14,11 +14,14 @@ from typing import Any
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from .conf import remote_auth_settings
 from .defaults import default_user_sync, default_verifier
 from .exceptions import BadResponse, Rejected, Unavailable
 from .identity import Identity
+from .logcontext import bind
+from .metrics import record_verification
 from .signals import identity_verified
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
 from .users import UserDenied, UserSync, from_snapshot, snapshot
@@ -123,14 +126,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         token = self.get_raw_token(request)
         if token is None:
             return None
-        claims = unverified_claims(token)
-        if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
+        verification = self.verify_fast(token) or self.verify_claimed(token)
+        if verification is None:
             return None
-        exp = expiry(claims)
-        if exp is not None and exp <= self.clock():
-            self.log("rejected", "claims", token, reason="expired")
-            raise ExpiredToken()
-        verification = self.verify(token, exp)
         if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
             self.log("refused", verification.source, token, reason="view requires fresh auth")
             raise AuthServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
@@ -151,6 +149,28 @@ class RemoteJWTAuthentication(BaseAuthentication):
         if " " in token or not is_well_formed(token, remote_auth_settings.MAX_TOKEN_LENGTH):
             raise MalformedHeader()
         return token
+
+    def verify_fast(self, token: str) -> Verification | None:
+        """Return this process's cached verification of the token (no parsing, no I/O), or None."""
+        try:
+            verification = self.verifier.recall(token)
+        except Rejected as exc:
+            self.log("rejected", "memory", token, reason=exc.reason)
+            raise InvalidToken() from exc
+        if verification is not None:
+            self.log("ok", "memory", token, user=verification.identity.remote_id)
+        return verification
+
+    def verify_claimed(self, token: str) -> Verification | None:
+        """Return the verification of a remote token; None for a token SaaS Admin issued itself."""
+        claims = unverified_claims(token)
+        if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
+            return None
+        exp = expiry(claims)
+        if exp is not None and exp <= self.clock():
+            self.log("rejected", "claims", token, reason="expired")
+            raise ExpiredToken()
+        return self.verify(token, exp)
 
     def verify(self, token: str, exp: int | None) -> Verification:
         """Return the token's Verification, mapping auth-server outcomes to DRF errors."""
@@ -194,7 +214,10 @@ class RemoteJWTAuthentication(BaseAuthentication):
         )
 
     def log(self, outcome: str, source: str, token: str, **fields: str) -> None:
-        """Write one line per verification outcome: never the token, only its fingerprint."""
+        """Count and log one verification outcome: never the token, only its fingerprint."""
+        record_verification(outcome, source)
+        token_fp = fingerprint(token)
+        bind(auth_source=source, token_fp=token_fp, user_id=fields.get("user"))
         level = LOG_LEVELS.get(source, logging.INFO)
         if logger.isEnabledFor(level):
             extra = " ".join(f"{key}={value}" for key, value in fields.items())
@@ -203,6 +226,21 @@ class RemoteJWTAuthentication(BaseAuthentication):
                 "verification outcome=%s source=%s fp=%s %s",
                 outcome,
                 source,
-                fingerprint(token),
+                token_fp,
                 extra,
             )
+
+
+class LocalJWTAuthentication(JWTAuthentication):
+    """simplejwt's class for tokens SaaS Admin issued itself, counted and logged like remote ones."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        try:
+            result = super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            record_verification("rejected", "local")
+            raise
+        if result is not None:
+            record_verification("ok", "local")
+            bind(auth_source="local", user_id=str(result[0].pk))
+        return result

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 
+from . import metrics
 from .breaker import CircuitBreaker
 from .budget import UpstreamBudget
 from .cache import VerificationCache
@@ -31,6 +32,7 @@ def default_client() -> AuthServiceClient:
         conf.BASE_URL,
         connect_timeout=float(conf.CONNECT_TIMEOUT),
         read_timeout=float(conf.READ_TIMEOUT),
+        observer=metrics.observe_upstream,
     )
 
 
@@ -69,7 +71,10 @@ def default_verifier() -> Verifier:
             grace=float(conf.GRACE_SECONDS),
         ),
         flight=SingleFlight(
-            shared, lease=float(conf.SINGLE_FLIGHT_LEASE), wait=float(conf.SINGLE_FLIGHT_WAIT)
+            shared,
+            lease=float(conf.SINGLE_FLIGHT_LEASE),
+            wait=float(conf.SINGLE_FLIGHT_WAIT),
+            on_wait=metrics.FLIGHT_WAITS.inc,
         ),
         breaker=CircuitBreaker(
             shared,

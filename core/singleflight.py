@@ -30,6 +30,7 @@ class SingleFlight:
         poll: float = 0.01,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[], None] | None = None,
     ) -> None:
         self.cache = cache
         self.lease = lease
@@ -39,7 +40,7 @@ class SingleFlight:
         self.sleep = sleep
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.waits = 0
+        self.on_wait = on_wait
 
     def run(self, name: str, work: Callable[[], T], read: Callable[[], T | None]) -> T:
         """Return `read()` once someone's `work()` has stored a result, running it here if needed."""
@@ -62,7 +63,8 @@ class SingleFlight:
             taken = self.cache.safe(self.cache.shared.add, lease_key, lease_id, int(self.lease))
             if taken is not False:  # True, or None when the shared cache is down: go alone
                 return self._lead(name, lease_key, lease_id, work)
-            self.waits += 1
+            if self.on_wait:
+                self.on_wait()
             result = self._await(name, lease_key, read, deadline)
             if result is not None:
                 return result

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from .identity import Identity
+from .metrics import record_sync_write
 from .models import RemoteIdentity
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class UserSync:
         )
         user.set_unusable_password()
         user.save()
+        record_sync_write("user", "create")
         return user
 
     def update(self, link: RemoteIdentity, identity: Identity) -> None:
@@ -96,6 +98,7 @@ class UserSync:
         user_changes = _changes(link.user, self.user_fields(identity))
         if user_changes:
             link.user.save(update_fields=user_changes)
+            record_sync_write("user", "update")
         link_changes = _changes(link, self.link_fields(identity))
         if link_changes:
             link.save(update_fields=[*link_changes, "updated_at"])

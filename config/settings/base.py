@@ -29,11 +29,13 @@ INSTALLED_APPS = [
     "core",
     "apps.health",
     "apps.authentication",
+    "apps.observability",
     "apps.organizations",
     "apps.subscriptions",
 ]
 
 MIDDLEWARE = [
+    "apps.observability.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +112,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.RemoteJWTAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "core.authentication.LocalJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -144,18 +146,52 @@ REMOTE_AUTH: dict[str, Any] = {
     "NEGATIVE_TTL": env.int("AUTH_NEGATIVE_CACHE_TTL", default=10),
     "PROVISIONING": env("AUTH_PROVISIONING", default="create"),
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
+    # Resilience: unset variables keep core.conf's defaults.
+    **{
+        key: value
+        for key, value in {
+            "BREAKER_THRESHOLD": env.int("AUTH_BREAKER_THRESHOLD", default=None),
+            "BREAKER_COOLDOWN": env.float("AUTH_BREAKER_COOLDOWN", default=None),
+            "GRACE_SECONDS": env.float("AUTH_GRACE_SECONDS", default=None),
+            "BUDGET_PER_MINUTE": env.int("AUTH_UPSTREAM_BUDGET_PER_MINUTE", default=None),
+            "LOCAL_CACHE_TTL": env.float("AUTH_LOCAL_CACHE_TTL", default=None),
+            "RETRY_AFTER": env.int("AUTH_RETRY_AFTER", default=None),
+            "JWT_SECRET": env.str("AUTH_JWT_SECRET", default=None),
+            "REVOCATION_SECRET": env.str("AUTH_REVOCATION_SECRET", default=None),
+        }.items()
+        if value is not None
+    },
 }
 
 # --- Subscriptions ------------------------------------------------------------------------
 SUBSCRIPTION_GRACE_DAYS: int = env.int("SUBSCRIPTION_GRACE_DAYS", default=7)
 
+# --- Observability ------------------------------------------------------------------------
+# /metrics answers only these client networks (404 to everyone else).
+METRICS_ALLOWED_NETWORKS: list[str] = env.list(
+    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]
+)
+# Set for gunicorn with several workers; prometheus_client aggregates their metrics from here.
+PROMETHEUS_MULTIPROC_DIR: str = env("PROMETHEUS_MULTIPROC_DIR", default="")
+
 # --- Logging -------------------------------------------------------------------------------
 LOG_LEVEL: str = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT: str = env("LOG_FORMAT", default="plain")  # plain | json
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "core.logcontext.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

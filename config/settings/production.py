@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SIMPLE_JWT, env
+from .base import LOGGING, SIMPLE_JWT, env
 
 
 def required(name: str) -> str:
@@ -18,6 +18,8 @@ def required(name: str) -> str:
 
 
 DEBUG = False
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": required("LOCAL_JWT_SIGNING_KEY")}

@@ -1,0 +1,36 @@
+"""Request ids: accept a sane `X-Request-ID` or make one, log with it, and return it."""
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from core import logcontext
+
+HEADER = "X-Request-ID"
+SANE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+
+
+def request_id(request: HttpRequest) -> str:
+    """Return the caller's request id when it is sane, else a new one."""
+    given = request.headers.get(HEADER, "")
+    return given if SANE.match(given) else uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Bind the request id to every log line of the request and echo it in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = request_id(request)
+        logcontext.clear()
+        logcontext.bind(request_id=rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            logcontext.clear()
+        response[HEADER] = rid
+        return response

@@ -1,0 +1,40 @@
+"""GET /metrics: Prometheus metrics, for allowed networks only (never public)."""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from core.metrics import StateCollector
+
+
+def allowed(request: HttpRequest) -> bool:
+    """Return True when the client address is inside METRICS_ALLOWED_NETWORKS."""
+    try:
+        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(
+        client in ipaddress.ip_network(network, strict=False)
+        for network in settings.METRICS_ALLOWED_NETWORKS
+    )
+
+
+def registry() -> CollectorRegistry:
+    """Return the registry to expose: every worker's when running multi-process."""
+    if not settings.PROMETHEUS_MULTIPROC_DIR:
+        return REGISTRY
+    merged = CollectorRegistry()
+    MultiProcessCollector(merged)
+    merged.register(StateCollector())
+    return merged
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Return the metrics in Prometheus text format, or 404 to anyone not allowed."""
+    if not allowed(request):
+        return HttpResponse(status=404)
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,111 @@
+"""Metrics, request ids and JSON log lines."""
+
+import json
+import logging
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.observability.logs import JsonFormatter
+from core.logcontext import ContextFilter
+from tests.conftest import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+def sample(api: APIClient, name: str, **labels: str) -> float:
+    body = api.get("/metrics").content.decode()
+    wanted = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    for line in body.splitlines():
+        metric, _, value = line.rpartition(" ")
+        if metric in (f"{name}{{{wanted}}}", name if not labels else ""):
+            return float(value)
+    return 0.0
+
+
+def test_metrics_move_as_requests_succeed_and_fail(remote_auth, api, demo_users) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.login(alice.email, alice.password)["accessToken"]
+    before = {
+        "remote": sample(api, "saas_auth_verifications_total", outcome="ok", source="remote"),
+        "memory": sample(api, "saas_auth_verifications_total", outcome="ok", source="memory"),
+        "rejected": sample(
+            api, "saas_auth_verifications_total", outcome="rejected", source="remote"
+        ),
+        "user": sample(api, "saas_auth_sync_writes_total", model="user", kind="create"),
+    }
+
+    api.get("/api/auth/verify", **bearer(token))
+    api.get("/api/auth/verify", **bearer(token))
+    api.get("/api/auth/verify", **bearer("not-a-token"))
+
+    assert (
+        sample(api, "saas_auth_verifications_total", outcome="ok", source="remote")
+        == before["remote"] + 1
+    )
+    assert (
+        sample(api, "saas_auth_verifications_total", outcome="ok", source="memory")
+        == before["memory"] + 1
+    )
+    assert (
+        sample(api, "saas_auth_verifications_total", outcome="rejected", source="remote")
+        == before["rejected"] + 1
+    )
+    assert (
+        sample(api, "saas_auth_sync_writes_total", model="user", kind="create")
+        == before["user"] + 1
+    )
+    assert (
+        sample(api, "saas_auth_server_request_seconds_count", path="/api/auth/me", outcome="200")
+        >= 1
+    )
+    assert sample(api, "saas_auth_breaker_state") == 0
+    assert 0 < sample(api, "saas_auth_cache_hit_ratio") < 1
+
+
+def test_breaker_state_is_exported(remote_auth, api, settings) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BREAKER_THRESHOLD": 2}
+    remote_auth.fault("status", status=500)
+
+    for token in ("a.b.c", "d.e.f"):
+        assert api.get("/api/auth/verify", **bearer(token)).status_code == 503
+
+    assert sample(api, "saas_auth_breaker_state") == 2
+
+
+def test_metrics_are_not_public(api, settings) -> None:
+    settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
+
+    assert api.get("/metrics").status_code == 404
+
+
+def test_request_id_is_accepted_or_generated_and_returned(api) -> None:
+    given = api.get("/health/", HTTP_X_REQUEST_ID="abc-123")
+    made = api.get("/health/", HTTP_X_REQUEST_ID="bad id with spaces")
+
+    assert given["X-Request-ID"] == "abc-123"
+    assert made["X-Request-ID"] != "bad id with spaces"
+    assert len(made["X-Request-ID"]) == 32
+
+
+def test_json_log_line_carries_request_context_and_no_token(remote_auth, api, demo_users) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.login(alice.email, alice.password)["accessToken"]
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(JsonFormatter())
+    handler.emit = lambda record: lines.append(handler.format(record))  # type: ignore[method-assign]
+    logger = logging.getLogger("core.verification")
+    logger.addHandler(handler)
+    try:
+        api.get("/api/auth/verify", HTTP_X_REQUEST_ID="req-42", **bearer(token))
+    finally:
+        logger.removeHandler(handler)
+
+    record = json.loads(lines[-1])
+    assert record["request_id"] == "req-42"
+    assert record["user_id"] == alice.id
+    assert record["auth_source"] == "remote"
+    assert len(record["token_fp"]) == 12
+    assert all(token not in line and token[:40] not in line for line in lines)
