@@ -28,7 +28,7 @@ def registry() -> CollectorRegistry:
     if not settings.PROMETHEUS_MULTIPROC_DIR:
         return REGISTRY
     merged = CollectorRegistry()
-    MultiProcessCollector(merged)
+    MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
     merged.register(StateCollector())
     return merged
 
