@@ -1,7 +1,7 @@
 """Django system checks for the adapter's configuration (ids remote_auth.E001…, W001…)."""
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
@@ -16,8 +16,15 @@ PROCESS_CACHES = {
 }
 
 
+def _parse(url: Any) -> SplitResult | None:
+    try:
+        return urlsplit(url) if isinstance(url, str) else None
+    except ValueError:
+        return None
+
+
 def _url_messages(url: Any, production: bool) -> list[CheckMessage]:
-    parts = urlsplit(url) if isinstance(url, str) else None
+    parts = _parse(url)
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return [
             Error(
