@@ -4,6 +4,7 @@ Every failure leaves as an `exceptions.AuthServiceError` (see that module's tree
 about DRF. Upstream bodies are parsed, never passed on, and never logged whole.
 """
 
+import re
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -15,6 +16,9 @@ from .exceptions import BadResponse, Rejected, Unavailable
 from .identity import Identity, normalize, unwrap
 
 MAX_BODY_BYTES = 1_000_000
+# A Retry-After beyond this is treated as this: an upstream typo must not hold the breaker open.
+MAX_RETRY_AFTER = 3600
+_SECONDS = re.compile(r"[0-9]{1,9}")
 Observer = Callable[[str, str, float], None]
 
 
@@ -23,13 +27,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> int | N
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return max(1, int(value))
+    if _SECONDS.fullmatch(value):
+        return min(MAX_RETRY_AFTER, max(1, int(value)))
     try:
         when = parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(1, int(when - (time.time() if now is None else now)))
+    return min(MAX_RETRY_AFTER, max(1, int(when - (time.time() if now is None else now))))
 
 
 def _error_code(response: requests.Response) -> str:
@@ -161,5 +165,5 @@ class AuthServiceClient:
             raise BadResponse(f"{path}: body over {MAX_BODY_BYTES} bytes")
         try:
             return response.json()
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise BadResponse(f"{path}: body is not JSON") from exc

@@ -86,7 +86,8 @@ def _user_id(user: dict[str, Any]) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, str):
+    """Return a trimmed string, or None when absent or blank (unknown, never "blank it")."""
+    if isinstance(value, str) and value.strip():
         return value.strip()[:MAX_FIELD_LENGTH]
     return None
 

@@ -78,7 +78,9 @@ class SingleFlight:
             self.cache.safe(self.cache.shared.set, outcome_key, outcome, OUTCOME_TTL)
             raise
         finally:
-            self.cache.safe(self.cache.shared.delete, lease_key)
+            # Release only our own lease: past its expiry another process may lead now.
+            if self.cache.safe(self.cache.shared.get, lease_key) == lease_id:
+                self.cache.safe(self.cache.shared.delete, lease_key)
 
     def _await(
         self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float

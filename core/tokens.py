@@ -6,6 +6,7 @@ tokens from remote ones before any network call, and to bound how long a verific
 
 import hashlib
 import hmac
+import math
 from typing import Any
 
 import jwt
@@ -31,7 +32,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
 def expiry(claims: dict[str, Any]) -> int | None:
     """Return the `exp` claim as an int, or None when absent or not a number."""
     exp = claims.get("exp")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and math.isfinite(exp):
         return int(exp)
     return None
 

@@ -169,7 +169,9 @@ class Verifier:
         )
 
     def revoked(self, entry: Entry) -> bool:
-        """Return True when the entry predates a revocation of its user or of every token."""
+        """Return True when a positive entry predates a revocation of its user or of every token."""
+        if entry.get("kind", "ok") != "ok":
+            return False
         remote_id = entry.get("remote_id")
         keys = [self.cache.key("nbf", "*")] + (
             [self.cache.key("nbf", remote_id)] if remote_id else []
