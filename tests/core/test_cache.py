@@ -1,0 +1,183 @@
+"""VerificationCache: key layout, both levels, TTL rules, and a shared-cache outage as a miss."""
+
+import logging
+
+import pytest
+
+from core.cache import VerificationCache, namespace_for
+from core.tokens import keyed_hash
+
+from .conftest import BrokenCache, make_cache
+
+TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1MSJ9.secret-signature"
+ENTRY = {"kind": "ok", "remote_id": "u1", "verified_at": 1.0}
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def test_token_key_is_prefix_namespace_tok_hmac(vcache):
+    key = vcache.token_key(TOKEN)
+
+    assert key.split(":") == ["t", namespace_for("http://a"), "tok", keyed_hash(TOKEN, b"k")]
+
+
+def test_token_key_contains_no_part_of_the_raw_token(vcache):
+    key = vcache.token_key(TOKEN)
+
+    assert TOKEN not in key
+    assert TOKEN[:20] not in key
+    assert TOKEN.split(".")[2] not in key
+
+
+def test_tokens_sharing_a_long_prefix_get_different_keys(vcache):
+    assert vcache.token_key(TOKEN + "A") != vcache.token_key(TOKEN + "B")
+
+
+def test_different_auth_servers_get_different_namespaces(shared, clock):
+    first = make_cache(shared, clock, base_url="http://auth-a:4000")
+    second = make_cache(shared, clock, base_url="http://auth-b:4000")
+
+    assert first.token_key(TOKEN) != second.token_key(TOKEN)
+    assert first.key("breaker", "open_until") != second.key("breaker", "open_until")
+
+
+def test_namespace_ignores_case_and_trailing_slash():
+    assert namespace_for("http://Auth:4000/") == namespace_for("http://auth:4000")
+    assert len(namespace_for("http://auth:4000")) == 16
+
+
+def test_hash_key_changes_the_token_key(shared, clock):
+    first = make_cache(shared, clock, hash_key=b"one")
+    second = make_cache(shared, clock, hash_key=b"two")
+
+    assert first.token_key(TOKEN) != second.token_key(TOKEN)
+
+
+def test_key_of_other_state_shares_the_namespace(vcache):
+    assert vcache.key("lease", "x") == f"t:{namespace_for('http://a')}:lease:x"
+
+
+# --- both levels ---------------------------------------------------------------------------
+
+
+def test_put_stores_in_both_levels(vcache):
+    key = vcache.token_key(TOKEN)
+
+    vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
+
+    assert vcache.get_local(key) == ENTRY
+    assert vcache.get_shared(key) == ENTRY
+    assert vcache.shared.get(key) == ENTRY
+
+
+def test_local_level_expires_on_its_own_ttl(vcache, clock):
+    key = vcache.token_key(TOKEN)
+    vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
+
+    clock.advance(5)
+
+    assert vcache.get_local(key) is None
+    assert vcache.get_shared(key) == ENTRY
+
+
+def test_local_ttl_never_exceeds_shared_ttl(vcache, clock):
+    key = vcache.token_key(TOKEN)
+    vcache.put(key, ENTRY, shared_ttl=2, local_ttl=30)
+
+    clock.advance(2)
+
+    assert vcache.get_local(key) is None
+
+
+@pytest.mark.parametrize("ttl", [0.99, 0, -5])
+def test_shared_ttl_below_one_second_is_not_stored_shared(vcache, ttl):
+    key = vcache.token_key(TOKEN)
+
+    vcache.put(key, ENTRY, shared_ttl=ttl, local_ttl=5)
+
+    assert vcache.get_shared(key) is None
+
+
+def test_negative_ttl_stores_nothing_at_all(vcache):
+    key = vcache.token_key(TOKEN)
+
+    vcache.put(key, ENTRY, shared_ttl=-1, local_ttl=5)
+
+    assert vcache.get_local(key) is None
+    assert vcache.get_shared(key) is None
+
+
+def test_shared_value_that_is_not_an_entry_is_a_miss(vcache):
+    key = vcache.token_key(TOKEN)
+    vcache.shared.set(key, "garbage", 60)
+
+    assert vcache.get_shared(key) is None
+
+
+def test_evict_forgets_both_levels(vcache):
+    key = vcache.token_key(TOKEN)
+    vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
+
+    vcache.evict(key)
+
+    assert vcache.get_local(key) is None
+    assert vcache.get_shared(key) is None
+
+
+def test_evict_local_user_drops_only_that_users_entries(vcache):
+    vcache.put("k1", {**ENTRY, "remote_id": "u1"}, shared_ttl=60, local_ttl=5)
+    vcache.put("k2", {**ENTRY, "remote_id": "u2"}, shared_ttl=60, local_ttl=5)
+    vcache.put("k3", {"kind": "rejected", "status": 401}, shared_ttl=60, local_ttl=5)
+
+    assert vcache.evict_local_user("u1") == 1
+
+    assert vcache.get_local("k1") is None
+    assert vcache.get_local("k2") is not None
+    assert vcache.get_local("k3") is not None
+    assert vcache.get_shared("k1") is not None
+
+
+# --- outage --------------------------------------------------------------------------------
+
+
+def test_shared_cache_that_raises_is_a_miss_not_an_exception(broken_vcache, caplog):
+    key = broken_vcache.token_key(TOKEN)
+
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        broken_vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
+        broken_vcache.local.clear()
+        assert broken_vcache.get_shared(key) is None
+        broken_vcache.evict(key)
+
+    assert broken_vcache.shared.attempts == 3
+    assert "shared cache unavailable: ConnectionError" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_local_level_still_works_while_shared_cache_is_down(broken_vcache):
+    key = broken_vcache.token_key(TOKEN)
+
+    broken_vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
+
+    assert broken_vcache.get_local(key) == ENTRY
+
+
+def test_safe_returns_the_operations_result(vcache):
+    assert vcache.safe(lambda a, b: a + b, 1, 2) == 3
+
+
+def test_safe_returns_none_on_error(broken_vcache):
+    assert broken_vcache.safe(broken_vcache.shared.get, "k") is None
+
+
+def test_namespace_is_built_from_the_given_base_url(clock):
+    cache = VerificationCache(
+        BrokenCache(),
+        make_cache(BrokenCache(), clock).local,
+        prefix="p",
+        base_url="http://b",
+        hash_key=b"",
+    )
+
+    assert cache.base == f"p:{namespace_for('http://b')}"
