@@ -64,6 +64,8 @@ class VerificationCache:
         """Store `entry` in both levels for their own TTLs (nothing is stored for a TTL ≤ 0)."""
         if shared_ttl >= 1:
             self.safe(self.shared.set, key, entry, int(shared_ttl))
+        else:
+            self.safe(self.shared.delete, key)
         self.local.set(key, entry, min(local_ttl, shared_ttl))
 
     def evict(self, key: str) -> None:

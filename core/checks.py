@@ -6,6 +6,7 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from .conf import CHOICES
 from .conf import remote_auth_settings as conf
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -66,7 +67,7 @@ def _ttl_messages() -> list[CheckMessage]:
         messages.append(Error("NEGATIVE_TTL must be below POSITIVE_TTL.", id="remote_auth.E003"))
     if float(conf.CONNECT_TIMEOUT) <= 0 or float(conf.READ_TIMEOUT) <= 0:
         messages.append(Error("Auth server timeouts must be positive.", id="remote_auth.E004"))
-    if conf.PROVISIONING not in ("create", "link_email", "deny"):
+    if conf.PROVISIONING not in CHOICES["PROVISIONING"]:
         messages.append(
             Error(
                 "REMOTE_AUTH['PROVISIONING'] must be create, link_email or deny.",

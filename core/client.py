@@ -4,6 +4,7 @@ Every failure leaves as an `exceptions.AuthServiceError` (see that module's tree
 about DRF. Upstream bodies are parsed, never passed on, and never logged whole.
 """
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -36,13 +37,37 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> int | N
     return min(MAX_RETRY_AFTER, max(1, int(when - (time.time() if now is None else now))))
 
 
-def _error_code(response: requests.Response) -> str:
+def _json(body: bytes, path: str) -> Any:
     try:
-        body = response.json()
-    except ValueError:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise BadResponse(f"{path}: body is not JSON") from exc
+
+
+def _error_code(body: bytes) -> str:
+    """Return the `error` word of an error body, for logs; "" when there is none."""
+    try:
+        parsed = _json(body, "")
+    except BadResponse:
         return ""
-    code = body.get("error") if isinstance(body, dict) else None
+    code = parsed.get("error") if isinstance(parsed, dict) else None
     return code[:64] if isinstance(code, str) else ""
+
+
+def _read_body(response: requests.Response, path: str) -> bytes:
+    """Return the body, reading no more than MAX_BODY_BYTES + 1 bytes; raise BadResponse beyond."""
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise BadResponse(f"{path}: body over {MAX_BODY_BYTES} bytes")
+    except requests.RequestException as exc:
+        raise Unavailable(f"{path}: body not received ({type(exc).__name__})") from exc
+    finally:
+        response.close()
+    return b"".join(chunks)
 
 
 class AuthServiceClient:
@@ -144,6 +169,7 @@ class AuthServiceClient:
                 headers=headers,
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=True,  # the body is read by _read_body, at most MAX_BODY_BYTES of it
             )
         except requests.Timeout as exc:
             raise Unavailable(f"{path}: timeout") from exc
@@ -153,17 +179,14 @@ class AuthServiceClient:
     def _parse(self, response: requests.Response, path: str, rejects: tuple[int, ...]) -> Any:
         status = response.status_code
         if status == 429 or status >= 500:
+            response.close()
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Unavailable(f"{path}: HTTP {status}", retry_after=retry_after, status=status)
+        body = _read_body(response, path)
         if status in rejects:
-            raise Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(response))
+            raise Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(body))
         if not 200 <= status < 300:
             raise BadResponse(f"{path}: unexpected HTTP {status}")
-        if status == 204 or not response.content:
+        if status == 204 or not body:
             return {}
-        if len(response.content) > MAX_BODY_BYTES:
-            raise BadResponse(f"{path}: body over {MAX_BODY_BYTES} bytes")
-        try:
-            return response.json()
-        except (ValueError, RecursionError) as exc:
-            raise BadResponse(f"{path}: body is not JSON") from exc
+        return _json(body, path)

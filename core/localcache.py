@@ -33,6 +33,7 @@ class LocalTTLCache:
     def set(self, key: str, value: Any, ttl: float) -> None:
         """Store `value` for `ttl` seconds, evicting the least recently used entry when full."""
         if ttl <= 0 or self.max_size <= 0:
+            self.delete(key)
             return
         with self._lock:
             self._data[key] = (self.clock() + ttl, value)

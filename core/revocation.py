@@ -12,7 +12,7 @@ from .defaults import default_cache
 from .invalidation import broadcast
 from .tokens import expiry, unverified_claims
 
-# A mark must outlive every entry it invalidates: the longest entry is POSITIVE_TTL + GRACE.
+# A mark must outlive every entry it invalidates (those live max(POSITIVE_TTL, GRACE) seconds).
 MARK_TTL = 24 * 3600
 
 

@@ -132,7 +132,9 @@ class Verifier:
             "exp": exp,
         }
         life = self._life(exp, now)
-        shared_ttl = min(self.policy.positive_ttl + self.policy.grace, life)
+        # Kept while it may still serve: fresh for POSITIVE_TTL, or as grace up to GRACE_SECONDS
+        # after this verification (the grace never counts from a later cache hit).
+        shared_ttl = min(max(self.policy.positive_ttl, self.policy.grace), life)
         self.cache.put(key, entry, shared_ttl=shared_ttl, local_ttl=self._local_ttl(entry))
         return entry
 

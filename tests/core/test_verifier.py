@@ -449,10 +449,21 @@ def test_stale_entry_within_grace_is_accepted_as_grace(vcache, clock, server, er
     assert len(server.calls) == 2
 
 
-def test_grace_counts_from_when_the_entry_went_stale(vcache, clock, server):
-    verifier = grace_verifier(vcache, clock, server, grace=30)  # stored for 60 + 30 seconds
+def test_grace_is_measured_from_the_last_verification_not_from_staleness(vcache, clock, server):
+    verifier = grace_verifier(vcache, clock, server, grace=30)  # shorter than POSITIVE_TTL (60)
     verifier.verify(TOKEN, mirror)
-    clock.advance(70)
+    clock.advance(61)
+    vcache.local.clear()
+    server.answer = Unavailable("down")
+
+    with pytest.raises(Unavailable):
+        verifier.verify(TOKEN, mirror)
+
+
+def test_grace_boundary_is_inclusive(vcache, clock, server):
+    verifier = grace_verifier(vcache, clock, server, grace=120)
+    verifier.verify(TOKEN, mirror)
+    clock.advance(120)
     vcache.local.clear()
     server.answer = Unavailable("down")
 
@@ -460,9 +471,9 @@ def test_grace_counts_from_when_the_entry_went_stale(vcache, clock, server):
 
 
 def test_beyond_grace_the_outage_is_raised(vcache, clock, server):
-    verifier = grace_verifier(vcache, clock, server, grace=30)
+    verifier = grace_verifier(vcache, clock, server, grace=120)
     verifier.verify(TOKEN, mirror)
-    clock.advance(60 + 30 + 1)
+    clock.advance(120.001)
     vcache.local.clear()
     server.answer = Unavailable("down")
 

@@ -1,0 +1,275 @@
+"""Check a running auth server against the contract: network, /health, and optionally a session.
+
+Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout.
+A step that finds the server unreachable or unavailable stops the run; a contract mismatch does
+not stop the independent steps after it. A session the probe opens, it closes. Nothing here prints.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+from socket import socket
+from typing import Any
+
+import requests
+
+from core.client import AuthServiceClient
+from core.exceptions import AuthServiceError, BadResponse, Rejected
+from core.identity import normalize
+
+from .diagnosis import Finding, diagnose
+from .exchange import Recorder
+from .network import (
+    Endpoint,
+    NetworkFailure,
+    connect,
+    handshake,
+    is_ip_literal,
+    is_loopback,
+    resolve,
+)
+from .report import Report, Step, describe
+from .validation import validate
+
+DNS_TIMEOUT = 5.0
+CERT_WARN_DAYS = 14
+PLAIN_REMOTE = (
+    "not used: plain HTTP to a non-loopback host, tokens and passwords travel unencrypted"
+)
+PLAIN_LOCAL = "not used: plain HTTP to a loopback address (a local server or an SSH tunnel)"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What to sign in with: an e-mail and password, or an access token (never in a repr)."""
+
+    email: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+
+class Probe:
+    """Run the checks against one auth server, its API calls through `AuthServiceClient`."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+        samples: int = 5,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeouts = (connect_timeout, read_timeout)
+        self.samples = samples
+        self.recorder = Recorder()
+        self.client = AuthServiceClient(
+            endpoint.base_url,
+            session=self.recorder.attach(session or requests.Session()),
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+        )
+
+    def run(self, credentials: Credentials) -> Report:
+        """Return the report of every step that could run."""
+        report = Report(url=self.endpoint.base_url)
+        if not (self.network(report) and self.health(report)):
+            return report
+        if credentials.email:
+            self.session(report, credentials.email, credentials.password or "")
+        elif credentials.token:
+            self.me(report, credentials.token, expected=None)
+        return report
+
+    def network(self, report: Report) -> bool:
+        """Time DNS, TCP connect and (for https) the TLS handshake; False when one fails."""
+        host, port = self.endpoint.host, self.endpoint.port
+        try:
+            infos, seconds = resolve(host, port, DNS_TIMEOUT)
+        except NetworkFailure as exc:
+            return report.add(Step("dns", "fail", exc.message, exc.kind))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        how = " (an IP address: no lookup)" if is_ip_literal(host) else ""
+        summary = f"{host} resolved to {', '.join(addresses)} in {_ms(seconds)} ms{how}"
+        report.add(Step("dns", "ok", summary, details={"addresses": addresses, "ms": _ms(seconds)}))
+        try:
+            sock, address, seconds = connect(infos, self.timeouts[0])
+        except NetworkFailure as exc:
+            return report.add(Step("tcp", "fail", exc.message, exc.kind))
+        summary = f"connected to {address} port {port} in {_ms(seconds)} ms"
+        report.add(Step("tcp", "ok", summary, details={"address": address, "ms": _ms(seconds)}))
+        with sock:
+            return report.add(self.tls(sock, addresses))
+
+    def tls(self, sock: socket, addresses: list[str]) -> Step:
+        """Return the TLS step: the handshake for https, a judgement of plain HTTP otherwise."""
+        if not self.endpoint.tls:
+            return _plain_http(addresses)
+        try:
+            version, seconds, expires = handshake(sock, self.endpoint.host)
+        except NetworkFailure as exc:
+            return Step("tls", "fail", exc.message, exc.kind)
+        days = None if expires is None else int((expires - time.time()) // 86400)
+        details = {"used": True, "version": version, "ms": _ms(seconds), "certificateDays": days}
+        summary = f"{version}, certificate verified, handshake in {_ms(seconds)} ms"
+        if days is not None and days < CERT_WARN_DAYS:
+            return Step("tls", "warn", f"{summary}; it expires in {days} days", None, details)
+        return Step("tls", "ok", summary, details=details)
+
+    def health(self, report: Report) -> bool:
+        """Call /health `samples` times; check every status, the first body, and the latency."""
+        seconds: list[float] = []
+        checked: Step | None = None
+        for _ in range(self.samples):
+            started = time.perf_counter()
+            try:
+                body = self.client.health()
+            except AuthServiceError as exc:
+                return report.add(Step.failed("health", self._health_failure(exc)))
+            seconds.append(time.perf_counter() - started)
+            checked = checked or self._health_body(body)
+        if checked is not None:
+            report.add(checked)
+        return report.add(_latency(seconds))
+
+    def session(self, report: Report, email: str, password: str) -> None:
+        """Log in, check /me with the new token, and log that session out again."""
+        login = self.login(report, email, password)
+        token = login.get("accessToken") if login else None
+        if login is None or not isinstance(token, str):
+            return
+        if not report.stopped:
+            self.me(report, token, expected=_remote_id(login))
+        self.logout(report, login, token)
+
+    def login(self, report: Report, email: str, password: str) -> dict[str, Any] | None:
+        """Sign in; return the login data, None when refused or failed."""
+        try:
+            data = self.client.login(email, password)
+        except Rejected as exc:
+            report.add(self._refused_login(exc))
+            return None
+        except AuthServiceError as exc:
+            report.add(Step.failed("login", self._finding(exc)))
+            return None
+        offered = isinstance(data.get("refreshToken"), str)
+        summary = f"logged in as {email} (refresh token {'offered' if offered else 'not offered'})"
+        report.add(Step.checked("login", summary, self._problems("login"), refreshToken=offered))
+        return data
+
+    def me(self, report: Report, token: str, expected: str | None) -> None:
+        """Check /me against the schema and that it normalises to an Identity."""
+        try:
+            identity = self.client.me(token)
+        except Rejected as exc:
+            why = "forbidden" if exc.status == 403 else "expired, revoked or not from this server"
+            message = f"the token was refused (HTTP {exc.status}{_code(exc)}): {why}"
+            report.add(
+                Step("me", "fail", message, "forbidden" if exc.status == 403 else "token_rejected")
+            )
+            return
+        except BadResponse as exc:
+            report.add(Step.failed("me", self._finding(exc), self._problems("me")))
+            return
+        except AuthServiceError as exc:
+            report.add(Step.failed("me", self._finding(exc)))
+            return
+        report.identity = identity
+        problems = self._problems("me")
+        if expected is not None and identity.remote_id != expected:
+            problems.append("body: the /me user is not the user who logged in")
+        report.add(Step.checked("me", describe(identity), problems))
+
+    def logout(self, report: Report, login: dict[str, Any], token: str) -> None:
+        """End the session this probe opened; a failure only warns (clients ignore them)."""
+        refresh = login.get("refreshToken")
+        try:
+            self.client.logout(refresh if isinstance(refresh, str) else None, token)
+        except AuthServiceError as exc:
+            message = f"{self._finding(exc).message}; the session lasts until its tokens expire"
+            report.add(Step("logout", "warn", message))
+            return
+        problems = self._problems("logout")
+        summary = "closed the session this check opened"
+        report.add(Step("logout", "warn" if problems else "ok", summary, problems=problems))
+
+    def _problems(self, endpoint: str) -> list[str]:
+        exchange = self.recorder.take()
+        if exchange is None:
+            return []
+        return validate(endpoint, exchange.body) if exchange.is_json else ["body: not JSON"]
+
+    def _finding(self, exc: AuthServiceError) -> Finding:
+        return diagnose(exc, self.recorder.last, self.timeouts)
+
+    def _health_failure(self, exc: AuthServiceError) -> Finding:
+        exchange = self.recorder.last
+        if isinstance(exc, Rejected):
+            where = self.endpoint.base_url
+            return Finding(
+                "unexpected_status", f"HTTP {exc.status} on /health: is {where} the auth server?"
+            )
+        if exchange is not None and exchange.status == 503 and exchange.is_json:
+            unhealthy = (
+                f"HTTP 503: the auth server reports itself unhealthy{_fields(exchange.body)}"
+            )
+            return Finding("server_error", unhealthy)
+        return self._finding(exc)
+
+    def _health_body(self, body: dict[str, Any]) -> Step:
+        problems = self._problems("health")
+        inner = body.get("data") if isinstance(body.get("data"), dict) else body
+        verdict = "" if problems else ", body matches the contract"
+        return Step.checked("health", f"HTTP 200{verdict}{_fields(inner)}", problems)
+
+    def _refused_login(self, exc: Rejected) -> Step:
+        if exc.status == 403:
+            why, kind = "the account may not sign in (unverified e-mail, or inactive)", "forbidden"
+        else:
+            why, kind = "wrong e-mail or password", "bad_credentials"
+        message = f"login refused (HTTP {exc.status}{_code(exc)}): {why}"
+        return Step("login", "fail", message, kind, problems=self._problems("error"))
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile (`share` in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _plain_http(addresses: list[str]) -> Step:
+    if is_loopback(addresses):
+        return Step("tls", "ok", PLAIN_LOCAL, details={"used": False, "loopback": True})
+    return Step("tls", "warn", PLAIN_REMOTE, details={"used": False, "loopback": False})
+
+
+def _latency(seconds: list[float]) -> Step:
+    p50, p90 = _ms(percentile(seconds, 0.5)), _ms(percentile(seconds, 0.9))
+    top = _ms(max(seconds))
+    summary = f"{len(seconds)} calls of /health: p50 {p50} ms, p90 {p90} ms, max {top} ms"
+    details = {"samples": len(seconds), "p50Ms": p50, "p90Ms": p90, "maxMs": top}
+    return Step("latency", "ok", summary, details=details)
+
+
+def _remote_id(login: dict[str, Any]) -> str | None:
+    try:
+        return normalize(login).remote_id
+    except BadResponse:
+        return None
+
+
+def _fields(body: Any) -> str:
+    if not isinstance(body, dict):
+        return ""
+    keys = ("status", "version", "environment", "database")
+    shown = [f"{key} {value[:40]!r}" for key in keys if isinstance(value := body.get(key), str)]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def _code(exc: Rejected) -> str:
+    return f" '{exc.code}'" if exc.code else ""
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
