@@ -62,7 +62,8 @@ class SingleFlight:
             lease_id = uuid.uuid4().hex
             taken = self.cache.safe(self.cache.shared.add, lease_key, lease_id, int(self.lease))
             if taken is not False:  # True, or None when the shared cache is down: go alone
-                return self._lead(name, lease_key, lease_id, work)
+                # A leader may have stored its result just before we took the lease: look again.
+                return self._lead(name, lease_key, lease_id, lambda: read() or work())
             if self.on_wait:
                 self.on_wait()
             result = self._await(name, lease_key, read, deadline)

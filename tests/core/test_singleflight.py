@@ -146,6 +146,18 @@ def test_leader_does_not_count_as_a_wait(vcache, clock, store):
     assert waits == []
 
 
+def test_result_stored_just_before_the_lease_was_taken_is_used_not_recomputed(vcache, clock):
+    reads = iter([None, "stored-by-the-previous-leader"])  # miss before the lease, hit after
+    calls = []
+
+    result = make_flight(vcache, clock).run(
+        NAME, lambda: calls.append(1) or "again", lambda: next(reads)
+    )
+
+    assert result == "stored-by-the-previous-leader"
+    assert calls == []
+
+
 # --- waiters in other processes ------------------------------------------------------------
 
 
