@@ -13,3 +13,6 @@ urlpatterns = [
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),
 ]
+
+handler404 = "apps.authentication.exceptions.not_found"
+handler500 = "apps.authentication.exceptions.server_error"

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -66,3 +66,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.APIException):
         response.data = _body(exc)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
+    """Answer an unknown URL with the API's error body instead of an HTML page."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """Answer an unhandled error outside DRF with the API's error body, no details."""
+    return JsonResponse({"detail": "Internal server error.", "code": "server_error"}, status=500)

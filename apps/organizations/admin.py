@@ -5,8 +5,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import RemoteIdentity
-
 from .models import Membership, Organization
 
 
@@ -45,23 +43,3 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     autocomplete_fields = ("user", "organization")
     readonly_fields = ("created_at", "updated_at")
-
-
-# Registered here because `core` must not import apps and has no admin module of its own.
-@admin.register(RemoteIdentity)
-class RemoteIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Show mirrored identities read-only: only verification writes them."""
-
-    list_display = ("remote_id", "email", "user", "organization_id", "updated_at")
-    list_select_related = ("user",)
-    search_fields = ("email", "remote_id", "user__email")
-    readonly_fields = ("user", "remote_id", "email", "organization_id", "created_at", "updated_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -104,3 +104,10 @@ def test_logout_succeeds_even_when_the_auth_server_is_down(remote_auth, api) -> 
     response = api.post("/api/auth/logout", {}, **bearer("a.b.c"))
 
     assert response.status_code == 200
+
+
+def test_unknown_url_is_a_json_404(api) -> None:
+    response = api.get("/api/organizations/a/b/c/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

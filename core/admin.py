@@ -1,0 +1,27 @@
+"""Admin for mirrored identities: read-only, since only verification writes them."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import RemoteIdentity
+
+
+@admin.register(RemoteIdentity)
+class RemoteIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Show mirrored identities read-only: only verification writes them."""
+
+    list_display = ("remote_id", "email", "user", "organization_id", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("email", "remote_id", "user__email")
+    readonly_fields = ("user", "remote_id", "email", "organization_id", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
