@@ -1,0 +1,46 @@
+"""The contract suite against the local stand-in, in every response shape it can take.
+
+Runs whenever AUTH_LIVE_URL is unset (CI included), so the live suite cannot rot unnoticed.
+"""
+
+import os
+from typing import Any
+
+import pytest
+
+from .checks import ContractChecks
+from .conftest import Target
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        bool(os.environ.get("AUTH_LIVE_URL")),
+        reason="AUTH_LIVE_URL is set: the live server is checked instead (test_live_server.py)",
+    ),
+]
+
+SHAPES: dict[str, dict[str, str]] = {
+    "wrapped-data.user-sub": {},
+    "bare-user-id": {"envelope": "bare", "me_shape": "user", "user_id_key": "id"},
+    "bare-body-sub": {"envelope": "bare", "me_shape": "body"},
+    "wrapped-data-id": {"me_shape": "data", "user_id_key": "id"},
+}
+
+
+@pytest.fixture(params=list(SHAPES))
+def target(request: pytest.FixtureRequest, auth_server_clean: Any, demo_users: Any) -> Target:
+    """Return the local auth server (reset, in one response shape) and alice's account."""
+    if SHAPES[request.param]:
+        auth_server_clean.configure(**SHAPES[request.param])
+    alice = demo_users["alice"]
+    return Target(
+        name=f"local {request.param}",
+        url=auth_server_clean.url,
+        email=alice.email,
+        password=alice.password,
+        allow_signup=True,  # the server is reset before every test
+    )
+
+
+class TestAgainstLocalServer(ContractChecks):
+    """Every contract check, against the local stand-in."""
