@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 AUTH_SERVICE_URL ?= http://localhost:4000
-export AUTH_SERVICE_URL
 
 .PHONY: run test lint typecheck pytest bench bench-quick clean
 
@@ -16,6 +15,10 @@ $(VENV)/.runtime: requirements.txt
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
+	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
 AUTH_UP := $(PY) -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health', timeout=1)"
@@ -56,6 +59,16 @@ typecheck:
 
 pytest:
 	$(PY) -m pytest
+
+# The benchmark (bench/): starts its own auth server and gunicorn, writes bench/results/latest.md.
+# Uses wrk when installed (apt-get install wrk), else a bundled Python load generator.
+bench: $(VENV)/.bench
+	bash .ci/services
+	$(PY) -m bench
+
+bench-quick: $(VENV)/.bench
+	bash .ci/services
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

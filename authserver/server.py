@@ -54,6 +54,8 @@ class RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "authserver-local"
     timeout = 30  # Idle keep-alive connections give their thread back after this.
+    # Headers and body are written separately; without TCP_NODELAY keep-alive answers wait ~40 ms.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         """Serve a GET request."""

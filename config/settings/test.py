@@ -19,5 +19,9 @@ DATABASES = {
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = {"default": {**redis_cache(REDIS_URL), "KEY_PREFIX": f"test{TEST_RUN_ID}"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Unit tests must never reach a real auth server by accident; fixtures point it at the local one.
-REMOTE_AUTH = {**REMOTE_AUTH, "BASE_URL": env("AUTH_SERVICE_URL", default="http://127.0.0.1:9")}
+# Tests must never reach a real auth server by accident (an AUTH_SERVICE_URL exported for a
+# production tunnel is ignored here); fixtures point it at the local one.
+REMOTE_AUTH = {
+    **REMOTE_AUTH,
+    "BASE_URL": env("TEST_AUTH_SERVICE_URL", default="http://127.0.0.1:9"),
+}

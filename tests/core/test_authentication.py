@@ -102,7 +102,7 @@ def test_cache_ttl_never_outlives_the_token(remote_auth, api, demo_users) -> Non
 
     api.get(VERIFY, **bearer(token))
 
-    ttl = caches["default"].ttl(default_cache().token_key(token))
+    ttl = caches["default"].ttl(default_cache().token_key(token))  # type: ignore[attr-defined]
     assert 0 < ttl <= 20 - 5
 
 

@@ -150,9 +150,11 @@ def test_result_stored_just_before_the_lease_was_taken_is_used_not_recomputed(vc
     reads = iter([None, "stored-by-the-previous-leader"])  # miss before the lease, hit after
     calls = []
 
-    result = make_flight(vcache, clock).run(
-        NAME, lambda: calls.append(1) or "again", lambda: next(reads)
-    )
+    def work() -> str:
+        calls.append(1)
+        return "again"
+
+    result = make_flight(vcache, clock).run(NAME, work, lambda: next(reads))
 
     assert result == "stored-by-the-previous-leader"
     assert calls == []
