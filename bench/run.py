@@ -1,0 +1,107 @@
+"""One benchmark run: start the processes, run each phase, stop everything, return the results."""
+
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from .endtoend import run_endtoend
+from .load import wrk_version
+from .meta import describe_machine
+from .notes import method_notes
+from .outage import run_outage
+from .processes import ApiServer, AuthServer
+from .profiles import Profile
+from .report import Results
+from .services import Stores, describe_stores, ensure_database, forget_run_keys, setup_django
+from .tokens import make_tokens
+from .upstream import burst, spread
+from .variants import VARIANTS, installed
+
+CONNECTIONS = 4  # two per gunicorn worker: each always has its next request waiting
+
+
+class Progress:
+    """Print one line per phase with the seconds since the start."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        print(f"[bench {time.monotonic() - self.started:6.1f}s] {message}", flush=True)
+
+
+def measure(profile: Profile, stores: Stores, out: Path, use_wrk: bool, say: Progress) -> Results:
+    """Start what is needed, run every phase, stop everything (also on errors); return results."""
+    logs = out / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        ensure_database(stores)
+        auth = AuthServer(logs / "authserver.log")
+        stack.callback(auth.stop)
+        auth.start()
+        say(f"auth server at {auth.url}; migrating database {stores.database}")
+        env = stores.django_env(auth.url)
+        setup_django(env)
+        forget_run_keys(stores, auth.url)
+        stack.callback(forget_run_keys, stores, auth.url)
+        auth.reset()
+        # Imported only now: these modules need Django configured.
+        from core.conf import remote_auth_settings
+
+        from .inprocess import run_inprocess
+
+        tokens = make_tokens(auth)
+        say("in process: authenticate() per variant")
+        inprocess = run_inprocess(
+            tokens, rounds=profile.rounds, iterations=profile.calls, seconds=profile.call_seconds
+        )
+        apis = [ApiServer(env, logs / f"gunicorn-{name}.log") for name in ("a", "b")]
+        for api in apis:
+            stack.callback(api.stop)
+            api.launch()
+        for api in apis:
+            api.wait_ready()
+        available = {variant.key for variant in VARIANTS if installed(variant)}
+        say(f"end to end: {profile.rounds} rounds of {len(available)} variants")
+        endtoend = run_endtoend(
+            apis[0],
+            tokens,
+            available,
+            rounds=profile.rounds,
+            seconds=profile.load_seconds,
+            connections=CONNECTIONS,
+            max_requests=profile.load_requests,
+            use_wrk=use_wrk,
+        )
+        say("upstream load: requests spread over tokens, then a burst")
+        upstream = [
+            spread(
+                auth,
+                apis[0],
+                requests=profile.spread_requests,
+                tokens=profile.spread_tokens,
+                connections=CONNECTIONS,
+            ),
+            burst(auth, apis, size=profile.burst),
+        ]
+        say("outage: auth server down")
+        threshold = int(remote_auth_settings.BREAKER_THRESHOLD)
+        outage = run_outage(
+            auth,
+            apis[0],
+            threshold=threshold,
+            requests=profile.outage_requests,
+            seconds=profile.outage_seconds,
+            cold_tokens=profile.outage_tokens,
+            cached_tokens=profile.cached_tokens,
+            use_wrk=use_wrk,
+        )
+        loader = f"{wrk_version()} (-t1 -c{CONNECTIONS})" if use_wrk else "bundled Python client"
+        setup = (
+            f"gunicorn 2 sync workers · load: {loader} · {describe_stores(stores)}"
+            " · auth server: local `python -m authserver` on loopback"
+        )
+        meta = describe_machine(mode=profile.name, setup=setup, load_generator=loader)
+        notes = method_notes(profile, use_wrk=use_wrk, connections=CONNECTIONS, threshold=threshold)
+        say("stopping processes")
+    return Results(meta, inprocess, endtoend, upstream, outage, notes)

@@ -1,0 +1,101 @@
+"""The stores the benchmark uses: a dedicated PostgreSQL database and a dedicated Redis db number.
+
+Both must already answer on loopback (`bash .ci/services` starts them); the database is created
+when missing and migrated; in the Redis db, a run deletes its own keys before and after.
+"""
+
+import os
+from dataclasses import dataclass
+
+import psycopg
+import redis
+from psycopg import sql
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Stores:
+    """Where the benchmark keeps its data."""
+
+    database: str = "bench"
+    redis_db: int = 14
+
+    @property
+    def database_url(self) -> str:
+        """Return the URL of the benchmark database."""
+        return f"postgres://postgres@{HOST}:5432/{self.database}"
+
+    @property
+    def redis_url(self) -> str:
+        """Return the URL of the benchmark's Redis db."""
+        return f"redis://{HOST}:6379/{self.redis_db}"
+
+    def django_env(self, auth_url: str) -> dict[str, str]:
+        """Return the environment the bench settings read, in this process and in gunicorn's."""
+        return {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "AUTH_SERVICE_URL": auth_url,
+            "DEBUG": "0",
+        }
+
+
+def ensure_database(stores: Stores) -> None:
+    """Create the benchmark database when it does not exist."""
+    maintenance = f"postgresql://postgres@{HOST}:5432/postgres"
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (stores.database,)
+        ).fetchone()
+        if exists is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(stores.database)))
+
+
+def forget_run_keys(stores: Stores, auth_url: str) -> int:
+    """Delete this run's keys from the bench Redis db; return how many there were.
+
+    Every key the adapter writes is namespaced by the auth server's URL, and each run starts its
+    own auth server on a free port: deleting that namespace, rather than flushing the db, leaves
+    alone a run going on beside this one (two test suites' smoke tests, say).
+    """
+    from core.cache import namespace_for
+    from core.conf import remote_auth_settings
+
+    pattern = f"*{remote_auth_settings.CACHE_PREFIX}:{namespace_for(auth_url)}:*"
+    client = redis.Redis.from_url(stores.redis_url, socket_timeout=5)
+    try:
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(keys), 1000):
+            client.unlink(*keys[start : start + 1000])
+    finally:
+        client.close()
+    return len(keys)
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Configure Django in this process with the bench settings and migrate the database."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.update(env)
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def describe_stores(stores: Stores) -> str:
+    """Return the PostgreSQL and Redis versions and where the benchmark keeps its data."""
+    maintenance = f"postgresql://postgres@{HOST}:5432/postgres"
+    with psycopg.connect(maintenance, connect_timeout=5) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    client = redis.Redis.from_url(stores.redis_url, socket_timeout=5)
+    try:
+        redis_version = client.info("server").get("redis_version", "?")
+    finally:
+        client.close()
+    pg_version = str(row[0]).split()[0] if row else "?"
+    return (
+        f"PostgreSQL {pg_version} (database `{stores.database}`) · "
+        f"Redis {redis_version} (db {stores.redis_db}, this run's keys deleted before and after)"
+    )

@@ -1,0 +1,38 @@
+"""The six variants under test: one table that the URLconf, the harness and the report share."""
+
+from dataclasses import dataclass
+from importlib.util import find_spec
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to authenticate the same endpoint."""
+
+    number: int
+    key: str
+    title: str
+    token: str  # which kind of token its requests carry: none | local | oidc | remote
+
+    @property
+    def path(self) -> str:
+        """Return the URL path of this variant's endpoint."""
+        return f"/bench/{self.key}"
+
+    @property
+    def label(self) -> str:
+        """Return the name the report prints, e.g. "(6) ours, steady state"."""
+        return f"({self.number}) {self.title}"
+
+
+NONE = Variant(1, "none", "no authentication (AllowAny)", "none")
+SIMPLEJWT = Variant(2, "simplejwt", "simplejwt, local token", "local")
+OIDC = Variant(3, "oidc", "mozilla-django-oidc, /me per request", "oidc")
+UNCACHED = Variant(4, "uncached", "ours, uncached", "remote")
+SHARED_HIT = Variant(5, "redis", "ours, shared cache hit (Redis)", "remote")
+STEADY = Variant(6, "remote", "ours, steady state (in-process hit)", "remote")
+VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY)
+
+
+def installed(variant: Variant) -> bool:
+    """Return False when a variant's library is missing (mozilla-django-oidc is bench-only)."""
+    return variant is not OIDC or find_spec("mozilla_django_oidc") is not None
