@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.observability.views import metrics
 
@@ -9,6 +10,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", include("apps.health.urls")),
     path("metrics", metrics, name="metrics"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path(
+        "api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"
+    ),
     path("api/", include("apps.authentication.urls")),
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),

@@ -8,16 +8,20 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.openapi.responses import ErrorResponse, validation_error
 from core.conf import remote_auth_settings
 from core.defaults import default_cache
 from core.revocation import revoke_user
 from core.signing import SignatureRefused, check
+
+from .schema import RevocationResponseSerializer
 
 
 class RevocationSerializer(serializers.Serializer[dict[str, Any]]):
@@ -37,6 +41,48 @@ class RevocationView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="auth_revocations",
+        summary="Revoke a user's tokens (signed by the auth server)",
+        description="For the auth server only: every cached token of the user answers 401 at "
+        "once; `disable_user` also deactivates the local user. The body is signed with "
+        "`AUTH_REVOCATION_SECRET`: `X-Auth-Signature: sha256=<hex HMAC-SHA256 of "
+        '"<timestamp>.<body>">`. Answers 404 while no secret is configured.',
+        tags=["auth"],
+        request=RevocationSerializer,
+        parameters=[
+            OpenApiParameter(
+                "X-Auth-Timestamp",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Unix time in seconds when the notification was signed.",
+            ),
+            OpenApiParameter(
+                "X-Auth-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="`sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>`.",
+            ),
+        ],
+        responses={
+            200: RevocationResponseSerializer,
+            400: validation_error(),
+            401: ErrorResponse(
+                "The signature is not accepted.",
+                {
+                    "bad_signature": "missing, malformed or wrong signature or timestamp",
+                    "stale_signature": "the timestamp is too far from now",
+                    "replayed_signature": "this signature was used before",
+                },
+            ),
+            404: ErrorResponse(
+                "Revocations are off: `AUTH_REVOCATION_SECRET` is not set.",
+                {"not_found": "no revocation secret is configured"},
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         secret = remote_auth_settings.REVOCATION_SECRET
         if not secret:

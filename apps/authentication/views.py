@@ -3,11 +3,20 @@
 import logging
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.openapi.extensions import BEARER
+from apps.openapi.responses import (
+    AUTH_SERVICE_UNAVAILABLE,
+    TOO_MANY_REQUESTS,
+    WWW_AUTHENTICATE,
+    ErrorResponse,
+    validation_error,
+)
 from core.authentication import AuthServiceUnavailable, RemoteAuth, RemoteJWTAuthentication
 from core.conf import remote_auth_settings
 from core.defaults import default_client
@@ -16,6 +25,14 @@ from core.identity import normalize
 from core.revocation import revoke_token
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .schema import (
+    ACCOUNT_NOT_ALLOWED,
+    REJECTED,
+    LoginResponseSerializer,
+    LogoutResponseSerializer,
+    RefreshResponseSerializer,
+    VerifyResponseSerializer,
+)
 from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
 from .throttling import LoginRateThrottle
 
@@ -51,6 +68,13 @@ def user_body(user: Any, auth: Any) -> dict[str, Any]:
 class VerifyView(APIView):
     """GET /api/auth/verify: the authenticated caller."""
 
+    @extend_schema(
+        operation_id="auth_verify",
+        summary="Who am I",
+        description="The caller as SaaS Admin sees them, and how the token was verified.",
+        tags=["auth"],
+        responses={200: VerifyResponseSerializer},
+    )
     def get(self, request: Request) -> Response:
         return Response(user_body(request.user, request.auth))
 
@@ -79,6 +103,25 @@ class LoginView(PassThroughView):
 
     throttle_classes = [LoginRateThrottle]
 
+    @extend_schema(
+        operation_id="auth_login",
+        summary="Log in at the auth server",
+        description="Public, throttled per client address. Forwards the credentials to the auth "
+        "server and answers its tokens with the identity; no session is kept here.",
+        tags=["auth"],
+        request=LoginSerializer,
+        responses={
+            200: LoginResponseSerializer,
+            400: validation_error(**REJECTED),
+            401: ErrorResponse(
+                "The credentials are not accepted.",
+                {"invalid_credentials": "wrong e-mail or password"},
+            ),
+            403: ACCOUNT_NOT_ALLOWED,
+            429: TOO_MANY_REQUESTS,
+            503: AUTH_SERVICE_UNAVAILABLE,
+        },
+    )
     def post(self, request: Request) -> Response:
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -104,6 +147,24 @@ class LoginView(PassThroughView):
 class RefreshView(PassThroughView):
     """POST /api/auth/refresh: exchange a refresh token for a new access token."""
 
+    @extend_schema(
+        operation_id="auth_refresh",
+        summary="Refresh at the auth server",
+        description="Public. Exchanges a refresh token of the auth server for a new access token "
+        "(and a rotated refresh token when the auth server rotates them).",
+        tags=["auth"],
+        request=RefreshSerializer,
+        responses={
+            200: RefreshResponseSerializer,
+            400: validation_error(**REJECTED),
+            401: ErrorResponse(
+                "The refresh token is not accepted.",
+                {"refresh_token_not_valid": "the refresh token is invalid or has expired"},
+            ),
+            403: ACCOUNT_NOT_ALLOWED,
+            503: AUTH_SERVICE_UNAVAILABLE,
+        },
+    )
     def post(self, request: Request) -> Response:
         body = RefreshSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -121,6 +182,25 @@ class RefreshView(PassThroughView):
 class LogoutView(PassThroughView):
     """POST /api/auth/logout: end the session upstream and make the access token 401 here at once."""
 
+    @extend_schema(
+        operation_id="auth_logout",
+        summary="Log out",
+        description="Public; send the access token to log out. It answers 401 here at once, on "
+        "every instance, and the session ends at the auth server (best effort: this answers 200 "
+        "even when the auth server cannot be reached).",
+        tags=["auth"],
+        request=LogoutSerializer,
+        auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
+        responses={
+            200: LogoutResponseSerializer,
+            400: validation_error(),
+            401: ErrorResponse(
+                "The Authorization header is malformed.",
+                {"bad_authorization_header": "the header is not `Bearer <token>`"},
+                headers=WWW_AUTHENTICATE,
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         body = LogoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -132,3 +212,7 @@ class LogoutView(PassThroughView):
         except AuthServiceError as exc:  # the local revocation stands either way
             logger.info("upstream logout failed: %s", exc.reason)
         return Response({"detail": "Logged out.", "code": "logged_out"})
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""
+        return RemoteJWTAuthentication().authenticate_header(request)

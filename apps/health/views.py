@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.core.cache import caches
 from django.db import connection
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +15,8 @@ from rest_framework.views import APIView
 
 from core.conf import remote_auth_settings
 from core.defaults import default_client
+
+from .schema import LivenessSerializer, ReadinessSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +27,13 @@ class LivenessView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="health_live",
+        summary="Liveness",
+        description="Public. 200 while the process can serve requests; checks no dependency.",
+        tags=["operations"],
+        responses={200: LivenessSerializer},
+    )
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
 
@@ -69,6 +79,16 @@ class ReadinessView(APIView):
     permission_classes = [AllowAny]
     checks = {"database": check_database, "cache": check_cache, "authServer": check_auth_server}
 
+    @extend_schema(
+        operation_id="health_ready",
+        summary="Readiness",
+        description="Public. Checks the database, the cache and the auth server's `/health`.",
+        tags=["operations"],
+        responses={
+            200: OpenApiResponse(ReadinessSerializer, description="Every check is up."),
+            503: OpenApiResponse(ReadinessSerializer, description="At least one check is down."),
+        },
+    )
     def get(self, request: Request) -> Response:
         results = {name: probe(name, check) for name, check in self.checks.items()}
         ready = all(result["status"] == "up" for result in results.values())

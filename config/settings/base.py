@@ -26,12 +26,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "apps.health",
     "apps.authentication",
     "apps.observability",
     "apps.organizations",
     "apps.subscriptions",
+    "apps.openapi",
 ]
 
 MIDDLEWARE = [
@@ -116,9 +119,54 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "apps.openapi.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.authentication.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="10/min")},
     "UNAUTHENTICATED_USER": None,
+}
+
+# --- OpenAPI (drf-spectacular): GET /api/schema/ and /api/docs/ ------------------------------
+# Swagger UI and Redoc are served from drf-spectacular-sidecar's static files: nothing comes from a CDN.
+SPECTACULAR_SETTINGS: dict[str, Any] = {
+    "TITLE": "SaaS Admin API",
+    "DESCRIPTION": (
+        "Organizations, memberships and subscriptions of the SaaS products. Send "
+        "`Authorization: Bearer <token>` with a token of the auth server (or a local token from "
+        "`POST /api/token/`) unless an operation says it is public. Every error body is "
+        '`{"detail": "...", "code": "..."}`; validation errors add `errors`.'
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "TAGS": [
+        {
+            "name": "auth",
+            "description": "Who am I; log in, refresh and log out at the auth server.",
+        },
+        {"name": "tokens", "description": "Local tokens (simplejwt) for local accounts."},
+        {"name": "organizations", "description": "The caller's organizations."},
+        {"name": "subscriptions", "description": "Subscriptions of the caller's organizations."},
+        {"name": "operations", "description": "Health probes and metrics, for operators."},
+    ],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Several bodies have a `status` field with its own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "apps.organizations.models.Organization.Status",
+        "SubscriptionStatusEnum": "apps.subscriptions.models.Subscription.Status",
+        "LivenessStatusEnum": ["ok"],
+        "ReadinessStatusEnum": ["ready", "unavailable"],
+        "ProbeStatusEnum": ["up", "down"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.observability.schema.document_metrics",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Local tokens (simplejwt): service accounts and break-glass admins ---------------------

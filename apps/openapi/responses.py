@@ -1,0 +1,118 @@
+"""Error responses for `extend_schema`: the Error body, the codes an operation answers, the headers.
+
+    ErrorResponse("Malformed id.", {"invalid_id": "..."})         inline in one operation
+    UNAUTHORIZED, NOT_PROVISIONED, AUTH_SERVICE_UNAVAILABLE      shared: components/responses
+
+`apps.openapi.schema.AutoSchema` adds the three authentication responses to every operation that
+requires a Bearer token, so views list only the errors of their own.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse
+
+from .serializers import ErrorSerializer
+
+WWW_AUTHENTICATE: dict[str, Any] = {
+    "WWW-Authenticate": {
+        "description": 'The challenge, e.g. `Bearer realm="api", error="invalid_token"`.',
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
+class ErrorResponse(OpenApiResponse):
+    """An error response: the Error body whose `code` is one of `codes` (code → when it happens).
+
+    With `component`, the response is shared under that name in `components/responses`.
+    """
+
+    def __init__(
+        self,
+        summary: str,
+        codes: Mapping[str, str],
+        *,
+        headers: Mapping[str, Any] | None = None,
+        component: str | None = None,
+    ) -> None:
+        lines = "\n".join(f"- `{code}`: {meaning}" for code, meaning in codes.items())
+        super().__init__(response=ErrorSerializer, description=f"{summary}\n\n{lines}")
+        self.summary = summary
+        self.codes = dict(codes)
+        self.headers = dict(headers or {})
+        self.component = component
+
+    def merged(self, other: "ErrorResponse") -> "ErrorResponse":
+        """Return one inline response with this response's summary and both responses' codes."""
+        return ErrorResponse(
+            self.summary,
+            {**self.codes, **other.codes},
+            headers={**self.headers, **other.headers},
+        )
+
+
+def validation_error(**codes: str) -> ErrorResponse:
+    """Return the 400 of an operation with a JSON body, plus its own 400 `codes`."""
+    return ErrorResponse(
+        "The request is malformed.",
+        {
+            "invalid": "a field is missing or invalid; `errors` lists the messages per field",
+            "parse_error": "the body is not valid JSON",
+            **codes,
+        },
+    )
+
+
+UNAUTHORIZED = ErrorResponse(
+    "No valid credentials. Send `Authorization: Bearer <token>`.",
+    {
+        "not_authenticated": "no `Authorization: Bearer` header",
+        "bad_authorization_header": "the header is not `Bearer <token>` (empty, extra parts, "
+        "non-ASCII, over 4096 characters)",
+        "token_not_valid": "the auth server rejected the token (invalid, forged, revoked, "
+        "logged out, user disabled there), or a local token is not valid",
+        "token_expired": "the token's own `exp` has passed",
+        "user_inactive": "the user is deactivated in SaaS Admin",
+        "user_not_found": "a local token names a user that no longer exists",
+    },
+    headers=WWW_AUTHENTICATE,
+    component="Unauthorized",
+)
+NOT_PROVISIONED = ErrorResponse(
+    "The caller is authenticated but may not use SaaS Admin.",
+    {
+        "user_not_provisioned": "unknown user and provisioning is `deny`, or an ambiguous "
+        "e-mail link",
+    },
+    component="NotProvisioned",
+)
+AUTH_SERVICE_UNAVAILABLE = ErrorResponse(
+    "The auth server could not answer and nothing usable is cached: try again later. Never a 401.",
+    {
+        "auth_service_unavailable": "the auth server is unreachable, timing out, failing, "
+        "rate-limiting us or answering nonsense",
+    },
+    headers=RETRY_AFTER,
+    component="AuthServiceUnavailable",
+)
+TOO_MANY_REQUESTS = ErrorResponse(
+    "Too many attempts from this client address.",
+    {"throttled": "the login rate (`LOGIN_THROTTLE_RATE`) is spent"},
+    headers=RETRY_AFTER,
+    component="TooManyRequests",
+)
+
+AUTHENTICATED: dict[str, ErrorResponse] = {
+    "401": UNAUTHORIZED,
+    "403": NOT_PROVISIONED,
+    "503": AUTH_SERVICE_UNAVAILABLE,
+}
