@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from core.authentication import LocalJWTAuthentication, RemoteJWTAuthentication
 
@@ -59,7 +60,7 @@ class LocalBearerScheme(BearerScheme):  # type: ignore[no-untyped-call]
 
 
 INVALID_TOKEN = {"token_not_valid": "the refresh token is invalid, expired or blacklisted"}
-NO_ACTIVE_ACCOUNT = {"no_active_account": "wrong credentials, or the account is inactive"}
+NO_ACTIVE_ACCOUNT = {"no_active_account": "wrong credentials, or the account is inactive or gone"}
 
 
 class TokenObtainPairViewScheme(OpenApiViewExtension):  # type: ignore[no-untyped-call]
@@ -105,8 +106,10 @@ class TokenRefreshViewScheme(OpenApiViewExtension):  # type: ignore[no-untyped-c
                 description="Exchange a local refresh token for a new access token and a new refresh "
                 "token; the old refresh token is blacklisted (rotation).",
                 tags=["tokens"],
+                # simplejwt's own serializer, whose output drf-spectacular knows (`refresh` rotates).
+                request=TokenRefreshSerializer,
                 responses={
-                    200: self.target().get_serializer_class(),
+                    200: TokenRefreshSerializer,
                     400: validation_error(),
                     401: ErrorResponse(
                         "The refresh token is not accepted.",

@@ -181,6 +181,7 @@ SIMPLE_JWT = {
     "SIGNING_KEY": env("LOCAL_JWT_SIGNING_KEY", default=SECRET_KEY),
     "ISSUER": LOCAL_JWT_ISSUER,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_REFRESH_SERIALIZER": "apps.authentication.serializers.LocalTokenRefreshSerializer",
 }
 
 # --- Remote auth (core) --------------------------------------------------------------------

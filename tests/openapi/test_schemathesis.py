@@ -186,6 +186,16 @@ def test_refreshing_real_tokens_answers_as_documented(wired: Any, local_account:
     assert (reused.status_code, reused.json()["code"]) == (401, "token_not_valid")
 
 
+def test_the_refresh_token_of_a_deleted_account_is_the_documented_401(local_account: Any) -> None:
+    credentials = {"username": LOCAL_USERNAME, "password": LOCAL_PASSWORD}
+    refresh = answer("/api/token/", "POST", **json_body(credentials)).json()["refresh"]
+    local_account.delete()
+
+    response = answer("/api/token/refresh/", "POST", **json_body({"refresh": refresh}))
+
+    assert (response.status_code, response.json()["code"]) == (401, "no_active_account")
+
+
 def test_logout_with_a_malformed_header_is_the_documented_401(wired: Any) -> None:
     response = answer(
         "/api/auth/logout", "POST", headers={"Authorization": "Bearer two parts"}, **json_body({})
