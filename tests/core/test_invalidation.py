@@ -1,0 +1,192 @@
+"""Invalidation broadcasts: `apply` per message kind, and delivery over real Redis pub/sub.
+
+"Another process" is a second VerificationCache on the same Redis, namespace and prefix, with its
+own in-process level; this process's listener feeds `default_cache()`. Pub/sub is asynchronous, so
+delivery is awaited with a short deadline; a sentinel message proves the listener is subscribed.
+"""
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+
+from config.settings.base import redis_cache
+from core import invalidation
+from core.cache import VerificationCache
+from core.conf import remote_auth_settings
+from core.defaults import default_cache
+from core.invalidation import apply, broadcast, channel, listen, redis_client
+from core.localcache import LocalTTLCache
+from tests.resilience.helpers import wait_until
+
+from .conftest import make_cache
+
+DELIVERY = 3.0
+# The listener may be backing off after an earlier test stopped a Redis (at most 10 s).
+SUBSCRIBED = 12.0
+
+
+def entry(remote_id: str) -> dict[str, Any]:
+    return {"kind": "ok", "remote_id": remote_id, "verified_at": 1.0}
+
+
+@pytest.fixture
+def filled(locmem, clock) -> VerificationCache:
+    """A cache whose in-process level holds two tokens of u1 and one of u2."""
+    cache = make_cache(locmem, clock)
+    for name, who in (("a", "u1"), ("b", "u1"), ("c", "u2")):
+        cache.local.set(name, entry(who), 60)
+    return cache
+
+
+def kept(cache: VerificationCache) -> set[str]:
+    return {key for key in ("a", "b", "c") if cache.local.get(key) is not None}
+
+
+# --- apply -----------------------------------------------------------------------------------
+
+
+def test_a_token_message_drops_that_token_only(filled) -> None:
+    apply(filled, "token a")
+
+    assert kept(filled) == {"b", "c"}
+
+
+def test_a_user_message_drops_that_users_tokens_only(filled) -> None:
+    apply(filled, "user u1")
+
+    assert kept(filled) == {"c"}
+
+
+def test_an_all_message_drops_everything(filled) -> None:
+    apply(filled, "all *")
+
+    assert kept(filled) == set()
+
+
+@pytest.mark.parametrize("message", ["", "token", "user", "bogus a", "TOKEN a", "token  a"])
+def test_unknown_or_incomplete_messages_change_nothing(filled, message: str) -> None:
+    apply(filled, message)
+
+    assert kept(filled) == {"a", "b", "c"}
+
+
+def test_apply_never_touches_the_shared_level(filled) -> None:
+    filled.shared.set("a", entry("u1"), 60)
+
+    apply(filled, "all *")
+
+    assert filled.shared.get("a") == entry("u1")
+
+
+# --- without Redis ----------------------------------------------------------------------------
+
+
+def test_a_non_redis_cache_has_no_broadcast(filled) -> None:
+    assert redis_client(filled) is None
+
+    broadcast(filled, "all", "*")  # nothing to publish to, nothing raised
+
+    assert kept(filled) == {"a", "b", "c"}
+
+
+def test_no_listener_is_started_for_a_non_redis_cache(filled, monkeypatch) -> None:
+    monkeypatch.setattr(invalidation, "_started", {})
+
+    listen(lambda: filled)
+
+    assert invalidation._started == {}
+
+
+def test_a_broadcast_while_redis_is_down_is_logged_not_raised(
+    private_redis, clock, settings, caplog
+) -> None:
+    settings.CACHES = {**settings.CACHES, "private": redis_cache(private_redis.url)}
+    cache = make_cache(caches["private"], clock)
+    private_redis.stop()
+
+    broadcast(cache, "user", "u1")
+
+    assert "invalidation broadcast failed" in caplog.text
+
+
+# --- over Redis pub/sub -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def receiver() -> Iterator[VerificationCache]:
+    """This process's default cache, with its invalidation listener running and subscribed."""
+    cache = default_cache()
+    listen(default_cache)
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+
+    def delivered() -> bool:
+        cache.local.set(sentinel, entry("nobody"), 60)
+        broadcast(cache, "token", sentinel)
+        return wait_for(lambda: cache.local.get(sentinel) is None, 0.2)
+
+    wait_until(delivered, timeout=SUBSCRIBED)
+    yield cache
+    cache.local.clear()
+
+
+def wait_for(condition: Any, timeout: float) -> bool:
+    try:
+        wait_until(condition, timeout)
+    except AssertionError:
+        return False
+    return True
+
+
+def other_process(base_url: str | None = None) -> VerificationCache:
+    """Return a cache like this process's, with its own in-process level (another process)."""
+    return VerificationCache(
+        caches["default"],
+        LocalTTLCache(100),
+        prefix=remote_auth_settings.CACHE_PREFIX,
+        base_url=base_url or remote_auth_settings.BASE_URL,
+        hash_key=b"another-process",
+    )
+
+
+def test_a_token_broadcast_reaches_another_process(receiver) -> None:
+    receiver.local.set("tok-1", entry("u1"), 60)
+    receiver.local.set("tok-2", entry("u1"), 60)
+
+    broadcast(other_process(), "token", "tok-1")
+
+    wait_until(lambda: receiver.local.get("tok-1") is None, DELIVERY)
+    assert receiver.local.get("tok-2") is not None
+
+
+def test_a_user_broadcast_reaches_another_process(receiver) -> None:
+    receiver.local.set("tok-1", entry("u1"), 60)
+    receiver.local.set("tok-2", entry("u2"), 60)
+
+    broadcast(other_process(), "user", "u1")
+
+    wait_until(lambda: receiver.local.get("tok-1") is None, DELIVERY)
+    assert receiver.local.get("tok-2") is not None
+
+
+def test_an_all_broadcast_reaches_another_process(receiver) -> None:
+    receiver.local.set("tok-1", entry("u1"), 60)
+
+    broadcast(other_process(), "all", "*")
+
+    wait_until(lambda: len(receiver.local) == 0, DELIVERY)
+
+
+def test_another_auth_servers_broadcasts_are_ignored(receiver) -> None:
+    receiver.local.set("tok-1", entry("u1"), 60)
+    assert channel(other_process("http://another-auth-server:4000")) != channel(receiver)
+
+    receiver.local.set("marker", entry("nobody"), 60)
+
+    broadcast(other_process("http://another-auth-server:4000"), "all", "*")
+    broadcast(other_process(), "token", "marker")  # delivered in order, after the one above
+
+    wait_until(lambda: receiver.local.get("marker") is None, DELIVERY)
+    assert receiver.local.get("tok-1") is not None

@@ -1,0 +1,215 @@
+"""Revocation: a token becomes a stored rejection, a user or everyone gets a "not before" mark, and
+each is broadcast. Real Redis; the auth server is unreachable, so any answer comes from the cache."""
+
+import time
+from collections.abc import Iterator
+from typing import Any, cast
+
+import jwt
+import pytest
+from django.core.cache import caches
+
+from core.defaults import default_cache, default_verifier
+from core.exceptions import Rejected
+from core.invalidation import channel, redis_client
+from core.revocation import MARK_TTL, revoke_all, revoke_token, revoke_user
+
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def _unreachable_auth_server(settings) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": UNREACHABLE}
+
+
+def token(exp_in: int | None = 100, sub: str = "u1") -> str:
+    claims: dict[str, Any] = {"sub": sub, "jti": str(time.monotonic_ns())}
+    if exp_in is not None:
+        claims["exp"] = int(time.time()) + exp_in
+    return jwt.encode(claims, "not-the-auth-servers-key-0123456789abcdef", "HS256")
+
+
+def verified(remote_id: str, at: float | None = None) -> dict[str, Any]:
+    """Return a positive entry as the verifier stores it."""
+    return {
+        "kind": "ok",
+        "identity": {"remote_id": remote_id},
+        "user": {"id": 1},
+        "remote_id": remote_id,
+        "verified_at": time.time() if at is None else at,
+        "exp": None,
+    }
+
+
+def store(raw: str, remote_id: str = "u1") -> str:
+    cache = default_cache()
+    key = cache.token_key(raw)
+    cache.put(key, verified(remote_id), shared_ttl=60, local_ttl=60)
+    return key
+
+
+def shared(key: str) -> dict[str, Any]:
+    entry = default_cache().get_shared(key)
+    assert entry is not None
+    return entry
+
+
+def ttl(key: str) -> int:
+    """Return the seconds Redis keeps `key` (django-redis' ttl)."""
+    seconds: int = cast(Any, caches["default"]).ttl(key)
+    return seconds
+
+
+def no_upstream(identity: Any) -> dict[str, Any]:
+    raise AssertionError("the auth server was asked")
+
+
+# --- one token -------------------------------------------------------------------------------
+
+
+def test_a_revoked_token_is_a_rejection_in_both_levels() -> None:
+    raw = token()
+    key = store(raw)
+
+    revoke_token(raw)
+
+    exp = jwt.decode(raw, options={"verify_signature": False})["exp"]
+    rejection = {"kind": "rejected", "status": 401, "code": "revoked", "exp": exp}
+    assert default_cache().get_shared(key) == rejection
+    # This process's own listener may already have dropped its copy on hearing the broadcast;
+    # what must never remain is the positive entry.
+    assert default_cache().get_local(key) in (rejection, None)
+
+
+def test_the_rejection_lives_as_long_as_the_token() -> None:
+    raw = token(exp_in=100)
+
+    revoke_token(raw, reason="logged_out")
+
+    assert 95 <= ttl(default_cache().token_key(raw)) <= 100
+    assert shared(default_cache().token_key(raw))["code"] == "logged_out"
+
+
+def test_a_token_without_exp_is_refused_for_a_day() -> None:
+    raw = token(exp_in=None)
+
+    revoke_token(raw)
+
+    assert MARK_TTL - 5 <= ttl(default_cache().token_key(raw)) <= MARK_TTL
+
+
+def test_a_revoked_token_answers_401_without_asking_the_auth_server() -> None:
+    raw = token()
+    store(raw)
+    revoke_token(raw)
+    default_cache().local.clear()  # another process: only the shared level knows
+
+    with pytest.raises(Rejected) as rejected:
+        default_verifier().verify(raw, no_upstream)
+
+    assert rejected.value.status == 401
+
+
+def test_a_revoked_token_stays_refused_after_a_global_flush() -> None:
+    raw = token()
+    revoke_token(raw)
+
+    revoke_all()
+
+    with pytest.raises(Rejected):
+        default_verifier().verify(raw, no_upstream)
+
+
+# --- one user, everyone ----------------------------------------------------------------------
+
+
+def test_revoking_a_user_drops_that_users_entries_here_and_marks_the_rest() -> None:
+    alice_key, bob_key = store(token(sub="u1"), "u1"), store(token(sub="u2"), "u2")
+    before = time.time()
+
+    revoke_user("u1")
+
+    cache, verifier = default_cache(), default_verifier()
+    assert cache.get_local(alice_key) is None
+    assert cache.get_local(bob_key) is not None
+    assert verifier.revoked(shared(alice_key))
+    assert not verifier.revoked(shared(bob_key))
+    mark = caches["default"].get(cache.key("nbf", "u1"))
+    assert before <= mark <= time.time()
+
+
+def test_a_user_mark_spares_verifications_made_after_it() -> None:
+    revoke_user("u1")
+
+    assert not default_verifier().revoked(verified("u1", at=time.time() + 0.01))
+
+
+def test_revoking_everyone_marks_every_user_and_clears_this_process() -> None:
+    keys = [store(token(sub=who), who) for who in ("u1", "u2")]
+
+    revoke_all()
+
+    cache, verifier = default_cache(), default_verifier()
+    assert len(cache.local) == 0
+    assert all(verifier.revoked(shared(key)) for key in keys)
+    assert not verifier.revoked(verified("u3", at=time.time() + 0.01))
+
+
+def test_marks_outlive_every_entry_they_invalidate() -> None:
+    revoke_user("u1")
+    revoke_all()
+
+    cache = default_cache()
+    for who in ("u1", "*"):
+        assert MARK_TTL - 5 <= ttl(cache.key("nbf", who)) <= MARK_TTL
+
+
+# --- broadcast and outage --------------------------------------------------------------------
+
+
+@pytest.fixture
+def messages() -> Iterator[Any]:
+    """Subscribe to this namespace's invalidation channel; yield a function reading one message."""
+    pubsub = redis_client(default_cache()).pubsub()
+    pubsub.subscribe(channel(default_cache()))
+
+    def next_message() -> str | None:
+        deadline = time.monotonic() + 2
+        while (left := deadline - time.monotonic()) > 0:
+            message = pubsub.get_message(timeout=left)  # a blocking read with a deadline
+            if message and message["type"] == "message":
+                return str(message["data"].decode())
+        return None
+
+    yield next_message
+    pubsub.close()
+
+
+def test_every_revocation_is_broadcast(messages) -> None:
+    raw = token()
+
+    revoke_token(raw)
+    revoke_user("u1")
+    revoke_all()
+
+    assert messages() == f"token {default_cache().token_key(raw)}"
+    assert messages() == "user u1"
+    assert messages() == "all *"
+
+
+def test_revocations_still_apply_in_this_process_while_redis_is_down(
+    settings, private_redis
+) -> None:
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    revoked, user_key, other_key = token(), store(token(sub="u1"), "u1"), store(token(), "u9")
+    private_redis.stop()
+
+    revoke_token(revoked)
+    revoke_user("u1")
+
+    cache = default_cache()
+    assert (cache.get_local(cache.token_key(revoked)) or {}).get("kind") == "rejected"
+    assert cache.get_local(user_key) is None
+    assert cache.get_local(other_key) is not None
+    revoke_all()
+    assert len(cache.local) == 0

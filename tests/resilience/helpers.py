@@ -1,0 +1,195 @@
+"""Helpers of the fault tests: SaaS Admin under gunicorn, tokens, operator commands, and waiting
+for asynchronous outcomes (pub/sub, a cooldown, a TTL) without bare sleeps."""
+
+import base64
+import json
+import math
+import secrets
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from io import StringIO
+from typing import Any, TypeVar
+
+import requests
+from django.core.management import call_command
+
+from tests.conftest import JWT
+from tests.fixtures.api_server import ApiServer
+from tests.fixtures.authserver import TEST_SECRET
+
+T = TypeVar("T")
+VERIFY = "/api/auth/verify"
+ME = "GET /api/auth/me"
+REVOCATION_SECRET = "revocation-secret-for-resilience-tests"
+SHARED_BUDGET = 20
+# The processes every module runs against unless it needs its own settings: threads for real
+# concurrency inside each process, a small upstream budget, an in-process TTL long enough that a
+# missed invalidation broadcast would show, signed revocations and degraded verification on, and a
+# short breaker cooldown so a test that trips it does not hold the next one up.
+SHARED_ENV = {
+    "GUNICORN_CMD_ARGS": "--threads 16",
+    "AUTH_UPSTREAM_BUDGET_PER_MINUTE": str(SHARED_BUDGET),
+    "AUTH_LOCAL_CACHE_TTL": "30",
+    "AUTH_REVOCATION_SECRET": REVOCATION_SECRET,
+    "AUTH_JWT_SECRET": TEST_SECRET,
+    "AUTH_BREAKER_COOLDOWN": "1",
+}
+
+
+def wait_until(condition: Callable[[], T], timeout: float, interval: float = 0.02) -> T:
+    """Return the first truthy value of `condition()`, polling until `timeout` seconds pass.
+
+    Raise AssertionError when the deadline passes; this is the only place tests sleep.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+class Server(ApiServer):
+    """An ApiServer whose output is read as it comes, so a chatty process never blocks on a full
+    pipe (ApiServer reads it only at stop)."""
+
+    def start(self) -> "Server":
+        self.lines: list[str] = []
+        super().start()
+        assert self.process is not None
+        assert self.process.stdout is not None
+        self.reader = threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True)
+        self.reader.start()
+        return self
+
+    def _drain(self, stream: Any) -> None:
+        for line in stream:
+            self.lines.append(line.decode(errors="replace"))
+
+    def stop(self) -> str:
+        """Stop at once (SIGINT: no graceful wait for idle keep-alive connections); return output."""
+        process, self.process = self.process, None
+        if process is None:
+            return ""
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if getattr(self, "reader", None) is not None:
+            self.reader.join(5)
+        elif process.stdout is not None:  # start() failed before the reader existed
+            self.lines.append(process.stdout.read().decode(errors="replace"))
+        return "".join(self.lines)
+
+    def verify(self, token: str) -> requests.Response:
+        """GET /api/auth/verify with `token`."""
+        return self.get(VERIFY, token)
+
+    def post(self, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
+        """POST to `path`, with a Bearer token when given."""
+        headers = {
+            **kwargs.pop("headers", {}),
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        }
+        return requests.post(self.url + path, headers=headers, timeout=10, **kwargs)
+
+
+Pair = tuple[Server, Server]
+
+
+def start_servers(auth_url: str, env: dict[str, str], count: int = 2) -> list[Server]:
+    """Start `count` single-worker SaaS Admin processes at once; return them when all answer."""
+    servers = [Server(auth_url, workers=1, env=env) for _ in range(count)]
+    errors = [error for error in _each(servers, Server.start) if error is not None]
+    if errors:
+        stop_servers(servers)
+        raise errors[0]
+    return servers
+
+
+def stop_servers(servers: list[Server]) -> list[str]:
+    """Stop the servers at once; return what each printed."""
+    outputs: dict[int, str] = {}
+    _each(servers, lambda server: outputs.__setitem__(id(server), server.stop()))
+    return [outputs.get(id(server), "") for server in servers]
+
+
+def _each(servers: list[Server], action: Callable[[Server], Any]) -> list[BaseException | None]:
+    """Run `action` on every server in its own thread; return what each raised (or None)."""
+    errors: list[BaseException | None] = [None] * len(servers)
+
+    def run(index: int) -> None:
+        try:
+            action(servers[index])
+        except BaseException as exc:  # handed back to the caller
+            errors[index] = exc
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(servers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def assert_clean_output(outputs: list[str]) -> None:
+    """Fail when a server logged a token or answered an unhandled error (a 500)."""
+    text = "".join(outputs)
+    assert not JWT.search(text), "a SaaS Admin process logged a token"
+    assert "unhandled API error" not in text, "a SaaS Admin process answered 500"
+
+
+def source(response: requests.Response) -> str | None:
+    """Return where a 200 answer's verification came from (memory, redis, remote, ...)."""
+    if response.status_code != 200:
+        return None
+    value: str = response.json()["verification"]["source"]
+    return value
+
+
+def garbage_token(exp_in: int = 600) -> str:
+    """Return a fresh, well-formed JWT-looking token that no auth server ever issued."""
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    now = int(time.time())
+    header = part({"alg": "HS256", "typ": "JWT"})
+    payload = part({"sub": str(uuid.uuid4()), "iat": now, "exp": now + exp_in})
+    return f"{header}.{payload}.{secrets.token_urlsafe(32)}"
+
+
+def authcache(*args: str) -> str:
+    """Run `manage.py authcache ...` in this process; return its output."""
+    out = StringIO()
+    call_command("authcache", *args, stdout=out)
+    return out.getvalue()
+
+
+def breaker_state() -> str:
+    """Return the shared breaker's state as `authcache stats` reports it."""
+    state: str = json.loads(authcache("stats"))["breaker"]["state"]
+    return state
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile (`share` from 0 to 100) of `values`."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share / 100 * len(ordered)) - 1)]
+
+
+def window_with_room(seconds: float) -> bool:
+    """Return True when at least `seconds` remain in the upstream budget's current minute.
+
+    The budget is a sliding-window estimate; a run that crosses a minute boundary may be allowed a
+    few calls more than the per-minute figure, so budget tests start early in a minute.
+    """
+    return time.time() % 60 < 60 - seconds

@@ -1,0 +1,117 @@
+"""Degraded verification (AUTH_JWT_SECRET set, see SHARED_ENV) while the auth server is stopped.
+
+A token of an already-mirrored user is checked locally with the signing secret and flagged; an
+unknown user, a bad signature, a revoked user or a logged-out token is not accepted.
+"""
+
+import time
+
+import jwt
+import pytest
+
+from .helpers import Server, authcache, source, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assert_degraded(response, remote_id: str) -> None:
+    assert response.status_code == 200
+    assert response.headers["X-Auth-Degraded"] == "degraded"
+    body = response.json()
+    assert body["verification"] == {"source": "degraded", "degraded": True}
+    assert body["user"]["remoteId"] == remote_id
+
+
+def assert_unavailable(response) -> None:
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_service_unavailable"
+    assert "Retry-After" in response.headers
+    assert "X-Auth-Degraded" not in response.headers
+
+
+def forged(user, secret: str = "not-the-auth-servers-secret-0123456789") -> str:
+    """Return a token with the user's claims, signed with another secret."""
+    now = int(time.time())
+    claims = {"sub": user.id, "email": user.email, "org": user.org, "iat": now, "exp": now + 600}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+@pytest.fixture
+def mirrored(pair: tuple[Server, Server], remote_auth, demo_users):
+    """Mirror alice (one remote verification), then return the seed users."""
+    assert source(pair[0].verify(remote_auth.mint_token(demo_users["alice"].email))) == "remote"
+    return demo_users
+
+
+def test_mirrored_user_verifies_locally_while_the_auth_server_is_stopped(
+    pair, remote_auth, mirrored
+) -> None:
+    alice = mirrored["alice"]
+    token = remote_auth.mint_token(alice.email)  # never verified: nothing cached
+    remote_auth.stop()
+
+    for server in pair:
+        assert_degraded(server.verify(token), alice.id)
+
+
+def test_degraded_mode_never_accepts_strangers_or_forgeries(pair, remote_auth, mirrored) -> None:
+    stranger = remote_auth.mint_token(mirrored["carol"].email)  # valid, but never mirrored
+    remote_auth.stop()
+
+    for server in pair:
+        assert_unavailable(server.verify(stranger))
+        assert_unavailable(server.verify(forged(mirrored["alice"])))
+
+
+def test_flushed_user_is_not_accepted_in_degraded_mode(pair, remote_auth, mirrored) -> None:
+    alice = mirrored["alice"]
+    token = remote_auth.mint_token(alice.email)
+    remote_auth.stop()
+    assert_degraded(pair[0].verify(token), alice.id)
+
+    authcache("flush", "--user", alice.id)
+
+    for server in pair:
+        assert_unavailable(server.verify(token))
+
+
+def test_logged_out_token_stays_refused_when_the_auth_server_stops(
+    pair, remote_auth, mirrored
+) -> None:
+    alice = mirrored["alice"]
+    session = remote_auth.login(alice.email, alice.password)
+    token = session["accessToken"]
+    logout = pair[0].post("/api/auth/logout", token, json={"refreshToken": session["refreshToken"]})
+    assert logout.status_code == 200
+    remote_auth.stop()
+
+    for server in pair:
+        response = server.verify(token)
+        assert response.status_code == 401
+        assert response.json()["code"] == "token_not_valid"
+
+
+def test_a_token_the_auth_server_refuses_is_never_verified_locally(
+    pair, remote_auth, mirrored
+) -> None:
+    alice = mirrored["alice"]
+    token = remote_auth.mint_token(alice.email)
+    remote_auth.update_user(alice.id, active=False)  # up, and it says no: 403 upstream
+
+    for server in pair:
+        response = server.verify(token)
+        assert response.status_code == 401
+        assert "X-Auth-Degraded" not in response.headers
+
+
+def test_degraded_answers_are_not_cached(pair, remote_auth, mirrored) -> None:
+    first, second = pair
+    token = remote_auth.mint_token(mirrored["alice"].email)
+    remote_auth.stop()
+    assert_degraded(first.verify(token), mirrored["alice"].id)
+
+    remote_auth.start()
+
+    recovered = wait_until(lambda: source(first.verify(token)) == "remote", timeout=4)
+    assert recovered
+    assert "X-Auth-Degraded" not in second.verify(token).headers
