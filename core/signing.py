@@ -37,7 +37,9 @@ def check(
     now: float | None = None,
 ) -> None:
     """Return when the notification is authentic, fresh and new; raise SignatureRefused otherwise."""
-    if not timestamp.isdigit():
+    # ASCII digits only, and few of them: str.isdigit() also passes "²" and 5000-digit strings,
+    # on which int() raises ValueError (a 500) instead of a refusal.
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
         raise SignatureRefused("bad_signature")
     if not hmac.compare_digest(sign(secret, int(timestamp), body), signature):
         raise SignatureRefused("bad_signature")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,8 +29,8 @@ class RevocationSerializer(serializers.Serializer[dict[str, Any]]):
     action = serializers.ChoiceField(choices=["revoke_tokens", "disable_user"])
 
 
-class SignatureNotAccepted(exceptions.APIException):
-    status_code = status.HTTP_401_UNAUTHORIZED
+class SignatureNotAccepted(exceptions.AuthenticationFailed):
+    # AuthenticationFailed, so DRF sends get_authenticate_header()'s WWW-Authenticate with the 401.
     default_detail = "The notification signature was not accepted."
     default_code = "bad_signature"
 

@@ -74,10 +74,13 @@ class Command(BaseCommand):
 
     def count_keys(self, base: str) -> dict[str, int] | str:
         """Return shared-cache keys by kind, or why they cannot be counted."""
-        client = redis_client(default_cache())
+        cache = default_cache()
+        client = redis_client(cache)
         if client is None:
             return "not countable: the shared cache is not Redis"
+        # Only this deployment's keys: its KEY_PREFIX and version, not another's sharing the Redis.
+        prefix = str(cache.shared.make_key(base + ":"))
         counts: Counter[str] = Counter()
-        for key in client.scan_iter(match=f"*{base}:*", count=1000):
-            counts[key.decode().split(base + ":", 1)[1].split(":", 1)[0]] += 1
+        for key in client.scan_iter(match=prefix + "*", count=1000):
+            counts[key.decode()[len(prefix) :].split(":", 1)[0]] += 1
         return dict(counts)
