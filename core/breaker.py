@@ -35,42 +35,46 @@ class CircuitBreaker:
 
     def before_call(self) -> None:
         """Return when a call may go out; raise Unavailable while open or while another probes."""
-        open_until = self.cache.safe(self.cache.shared.get, self.open_key)
+        open_until = self.cache.shared.get(self.open_key)
         if not isinstance(open_until, (int, float)):
             return
         remaining = open_until - self.clock()
         if remaining > 0:
             raise Unavailable("circuit breaker open", retry_after=max(1, math.ceil(remaining)))
-        probe = self.cache.safe(self.cache.shared.add, self.probe_key, 1, int(self.probe_timeout))
-        if probe is False:
+        probe = self.cache.shared.add(self.probe_key, 1, int(self.probe_timeout))
+        if not probe:
             raise Unavailable("circuit breaker half-open: probe in flight", retry_after=1)
+
+    def release_probe(self) -> None:
+        """Give up the half-open probe slot without an outcome."""
+        self.cache.shared.delete(self.probe_key)
 
     def record_success(self) -> None:
         """Close the breaker and forget the run of failures."""
         keys = [self.open_key, self.failures_key, self.probe_key]
-        self.cache.safe(self.cache.shared.delete_many, keys)
+        self.cache.shared.delete_many(keys)
 
     def record_failure(self, retry_after: int | None = None, *, rate_limited: bool = False) -> None:
         """Count an unavailable outcome; open the breaker at the threshold, on a 429, or on a probe."""
         if rate_limited:
             self.open(retry_after or self.cooldown)
             return
-        was_probe = self.cache.safe(self.cache.shared.get, self.probe_key) is not None
-        self.cache.safe(self.cache.shared.add, self.failures_key, 0, int(self.cooldown * 2))
-        failures = self.cache.safe(self.cache.shared.incr, self.failures_key)
+        was_probe = self.cache.shared.get(self.probe_key) is not None
+        self.cache.shared.add(self.failures_key, 0, int(self.cooldown * 2))
+        failures = self.cache.shared.incr(self.failures_key)
         if was_probe or (isinstance(failures, int) and failures >= self.threshold):
             self.open(self.cooldown)
 
     def open(self, seconds: float) -> None:
         """Open the breaker for `seconds`."""
         shared = self.cache.shared
-        self.cache.safe(shared.set, self.open_key, self.clock() + seconds, int(seconds) + 3600)
-        self.cache.safe(shared.delete_many, [self.failures_key, self.probe_key])
+        shared.set(self.open_key, self.clock() + seconds, int(seconds) + 3600)
+        shared.delete_many([self.failures_key, self.probe_key])
 
     def state(self) -> dict[str, object]:
         """Return the breaker's state for operators: closed, open or half-open, and failures."""
-        open_until = self.cache.safe(self.cache.shared.get, self.open_key)
-        failures = self.cache.safe(self.cache.shared.get, self.failures_key) or 0
+        open_until = self.cache.shared.get(self.open_key)
+        failures = self.cache.shared.get(self.failures_key) or 0
         if not isinstance(open_until, (int, float)):
             return {"state": "closed", "failures": failures}
         remaining = open_until - self.clock()

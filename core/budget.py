@@ -36,15 +36,15 @@ class UpstreamBudget:
         now = self.clock()
         window = int(now // WINDOW)
         current_key = self.cache.key("budget", str(window))
-        shared, safe = self.cache.shared, self.cache.safe
-        safe(shared.add, current_key, 0, int(WINDOW * 2) + 1)
-        current = safe(shared.incr, current_key)
-        if not isinstance(current, int):
-            return  # shared cache down: no coordination possible, the breaker still protects
-        previous = safe(shared.get, self.cache.key("budget", str(window - 1))) or 0
+        shared = self.cache.shared
+        shared.add(current_key, 0, int(WINDOW * 2) + 1)
+        current = shared.incr(current_key)
+        if current is None:
+            return  # the counter vanished between add and incr: count this call as free
+        previous = shared.get(self.cache.key("budget", str(window - 1))) or 0
         overlap = 1.0 - (now % WINDOW) / WINDOW
         if previous * overlap + current > self.per_minute:
-            safe(shared.decr, current_key)
+            shared.decr(current_key)
             wait = max(1, math.ceil(WINDOW - now % WINDOW))
             raise Unavailable("upstream call budget spent", retry_after=wait)
 
@@ -53,6 +53,6 @@ class UpstreamBudget:
         now = self.clock()
         window = int(now // WINDOW)
         keys = [self.cache.key("budget", str(window)), self.cache.key("budget", str(window - 1))]
-        values = self.cache.safe(self.cache.shared.get_many, keys) or {}
+        values = self.cache.shared.get_many(keys) or {}
         current, previous = (values.get(key) or 0 for key in keys)
         return float(previous * (1.0 - (now % WINDOW) / WINDOW) + current)

@@ -2,20 +2,18 @@
 
 Keys are `prefix : namespace : kind : HMAC(whole token)`. The namespace is derived from the auth
 server's URL, so pointing SaaS Admin at another auth server never serves the old server's answers.
-A shared-cache error is a miss: it is logged and never raised.
+A shared-cache outage is never raised: see core.safecache.
 """
 
 import hashlib
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import BaseCache
 
 from .localcache import LocalTTLCache
+from .safecache import SafeCache
 from .tokens import keyed_hash
 
-logger = logging.getLogger(__name__)
 Entry = dict[str, Any]
 
 
@@ -29,14 +27,14 @@ class VerificationCache:
 
     def __init__(
         self,
-        shared: BaseCache,
+        shared: BaseCache | SafeCache,
         local: LocalTTLCache,
         *,
         prefix: str,
         base_url: str,
         hash_key: bytes,
     ) -> None:
-        self.shared = shared
+        self.shared = shared if isinstance(shared, SafeCache) else SafeCache(shared)
         self.local = local
         self.hash_key = hash_key
         self.prefix = prefix
@@ -57,30 +55,22 @@ class VerificationCache:
 
     def get_shared(self, key: str) -> Entry | None:
         """Return the shared entry for `key`, or None on a miss or a cache error."""
-        entry = self.safe(self.shared.get, key)
+        entry = self.shared.get(key)
         return entry if isinstance(entry, dict) else None
 
     def put(self, key: str, entry: Entry, *, shared_ttl: float, local_ttl: float) -> None:
         """Store `entry` in both levels for their own TTLs (nothing is stored for a TTL ≤ 0)."""
         if shared_ttl >= 1:
-            self.safe(self.shared.set, key, entry, int(shared_ttl))
+            self.shared.set(key, entry, int(shared_ttl))
         else:
-            self.safe(self.shared.delete, key)
+            self.shared.delete(key)
         self.local.set(key, entry, min(local_ttl, shared_ttl))
 
     def evict(self, key: str) -> None:
         """Forget `key` in both levels."""
         self.local.delete(key)
-        self.safe(self.shared.delete, key)
+        self.shared.delete(key)
 
     def evict_local_user(self, remote_id: str) -> int:
         """Drop this process's entries of one user; return how many."""
         return self.local.discard_where(lambda entry: entry.get("remote_id") == remote_id)
-
-    def safe(self, operation: Callable[..., Any], *args: Any) -> Any:
-        """Run a shared-cache operation; on any error log it and return None."""
-        try:
-            return operation(*args)
-        except Exception as exc:  # any cache backend error is a miss, never a 500
-            logger.warning("shared cache unavailable: %s", type(exc).__name__)
-            return None

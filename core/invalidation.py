@@ -19,7 +19,7 @@ _started: dict[int, threading.Thread] = {}
 
 def redis_client(cache: VerificationCache) -> Any:
     """Return the raw Redis client behind a django-redis cache, or None for other backends."""
-    get_client = getattr(getattr(cache.shared, "client", None), "get_client", None)
+    get_client = getattr(getattr(cache.shared.primary, "client", None), "get_client", None)
     return get_client(write=True) if get_client else None
 
 

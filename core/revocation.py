@@ -31,7 +31,7 @@ def revoke_token(token: str, *, reason: str = "revoked") -> None:
 def revoke_user(remote_id: str) -> None:
     """Invalidate every cached verification of one remote user; the next request re-verifies."""
     cache = default_cache()
-    cache.safe(cache.shared.set, cache.key("nbf", remote_id), time.time(), MARK_TTL)
+    cache.shared.set(cache.key("nbf", remote_id), time.time(), MARK_TTL)
     cache.evict_local_user(remote_id)
     broadcast(cache, "user", remote_id)
 
@@ -39,6 +39,6 @@ def revoke_user(remote_id: str) -> None:
 def revoke_all() -> None:
     """Invalidate every cached verification for the configured auth server."""
     cache = default_cache()
-    cache.safe(cache.shared.set, cache.key("nbf", "*"), time.time(), MARK_TTL)
+    cache.shared.set(cache.key("nbf", "*"), time.time(), MARK_TTL)
     cache.local.clear()
     broadcast(cache, "all", "*")

@@ -46,5 +46,5 @@ def check(
     if abs((time.time() if now is None else now) - int(timestamp)) > max_skew:
         raise SignatureRefused("stale_signature")
     seen_key = cache.key("sig", hashlib.sha256(signature.encode()).hexdigest())
-    if cache.safe(cache.shared.add, seen_key, 1, int(max_skew * 2) + 1) is False:
+    if not cache.shared.add(seen_key, 1, int(max_skew * 2) + 1):
         raise SignatureRefused("replayed_signature")

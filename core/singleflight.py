@@ -60,8 +60,8 @@ class SingleFlight:
         lease_key = self.cache.key("lease", name)
         while True:
             lease_id = uuid.uuid4().hex
-            taken = self.cache.safe(self.cache.shared.add, lease_key, lease_id, int(self.lease))
-            if taken is not False:  # True, or None when the shared cache is down: go alone
+            taken = self.cache.shared.add(lease_key, lease_id, int(self.lease))
+            if taken:
                 # A leader may have stored its result just before we took the lease: look again.
                 return self._lead(name, lease_key, lease_id, lambda: read() or work())
             if self.on_wait:
@@ -76,30 +76,28 @@ class SingleFlight:
         except (Unavailable, BadResponse) as exc:
             outcome = {"retry_after": getattr(exc, "retry_after", None), "reason": exc.reason}
             outcome_key = self.cache.key("outcome", f"{name}:{lease_id}")
-            self.cache.safe(self.cache.shared.set, outcome_key, outcome, OUTCOME_TTL)
+            self.cache.shared.set(outcome_key, outcome, OUTCOME_TTL)
             raise
         finally:
             # Release only our own lease: past its expiry another process may lead now.
-            if self.cache.safe(self.cache.shared.get, lease_key) == lease_id:
-                self.cache.safe(self.cache.shared.delete, lease_key)
+            if self.cache.shared.get(lease_key) == lease_id:
+                self.cache.shared.delete(lease_key)
 
     def _await(
         self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float
     ) -> T | None:
         """Poll until a result appears (return it) or the lease is gone (return None)."""
-        holder: Any = self.cache.safe(self.cache.shared.get, lease_key)
+        holder: Any = self.cache.shared.get(lease_key)
         while self.clock() < deadline:
             self.sleep(self.poll)
             result = read()
             if result is not None:
                 return result
             if holder is not None:
-                outcome = self.cache.safe(
-                    self.cache.shared.get, self.cache.key("outcome", f"{name}:{holder}")
-                )
+                outcome = self.cache.shared.get(self.cache.key("outcome", f"{name}:{holder}"))
                 if isinstance(outcome, dict):
                     raise Unavailable(str(outcome["reason"]), retry_after=outcome["retry_after"])
-            current = self.cache.safe(self.cache.shared.get, lease_key)
+            current = self.cache.shared.get(lease_key)
             if current is None:
                 return None
             holder = current

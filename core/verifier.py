@@ -102,7 +102,11 @@ class Verifier:
 
     def _ask(self, token: str, key: str, exp: int | None, mirror: Mirror) -> tuple[Entry, str]:
         self.breaker.before_call()
-        self.budget.spend()
+        try:
+            self.budget.spend()
+        except Unavailable:
+            self.breaker.release_probe()  # a probe that never went out must not block the next
+            raise
         try:
             identity = self.client.me(token, expires_at=exp)
         except Rejected as exc:
@@ -178,7 +182,7 @@ class Verifier:
         keys = [self.cache.key("nbf", "*")] + (
             [self.cache.key("nbf", remote_id)] if remote_id else []
         )
-        marks = self.cache.safe(self.cache.shared.get_many, keys) or {}
+        marks = self.cache.shared.get_many(keys) or {}
         verified_at = entry.get("verified_at", 0.0)
         return any(isinstance(mark, float) and verified_at <= mark for mark in marks.values())
 

@@ -54,6 +54,11 @@ def _no_secret_in_logs() -> Iterator[None]:
     assert not leaks, f"{len(leaks)} log record(s) carry a token or a password"
 
 
+def on_redis(caches_setting: dict[str, Any], url: str) -> dict[str, Any]:
+    """Return CACHES with every alias moved to the Redis at `url`."""
+    return {alias: {**conf, "LOCATION": url} for alias, conf in caches_setting.items()}
+
+
 def clear_shared_cache() -> None:
     """Delete this run's keys from the shared cache (other runs on the machine keep theirs)."""
     caches["default"].delete_pattern("*")  # type: ignore[attr-defined]  # django-redis

@@ -88,8 +88,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL: str = env("REDIS_URL", default="")
 
 
-def redis_cache(url: str) -> dict[str, Any]:
-    """Return a django-redis cache entry whose errors degrade to misses."""
+def redis_cache(url: str, *, ignore_exceptions: bool = True) -> dict[str, Any]:
+    """Return a django-redis cache entry; by default its errors degrade to misses."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
@@ -98,16 +98,24 @@ def redis_cache(url: str) -> dict[str, Any]:
             "PARSER_CLASS": "redis.connection._HiredisParser",
             "SOCKET_CONNECT_TIMEOUT": 0.25,
             "SOCKET_TIMEOUT": 0.25,
-            "IGNORE_EXCEPTIONS": True,
+            "IGNORE_EXCEPTIONS": ignore_exceptions,
         },
         "KEY_PREFIX": "saas",
     }
 
 
+def local_cache(name: str) -> dict[str, Any]:
+    """Return an in-process cache entry."""
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+
+
+# `remote_auth` is the verification cache: it sees Redis errors (core.safecache then carries on
+# in-process, keeping the breaker and budget) where `default` just misses.
 CACHES = {
-    "default": redis_cache(REDIS_URL)
+    "default": redis_cache(REDIS_URL) if REDIS_URL else local_cache("saas-admin"),
+    "remote_auth": redis_cache(REDIS_URL, ignore_exceptions=False)
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "saas-admin"},
+    else local_cache("remote-auth"),
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
@@ -190,7 +198,7 @@ REMOTE_AUTH: dict[str, Any] = {
     "BASE_URL": env("AUTH_SERVICE_URL", default="http://localhost:4000"),
     "CONNECT_TIMEOUT": env.float("AUTH_SERVICE_CONNECT_TIMEOUT", default=1.0),
     "READ_TIMEOUT": AUTH_SERVICE_TIMEOUT,
-    "CACHE_ALIAS": "default",
+    "CACHE_ALIAS": "remote_auth",
     "POSITIVE_TTL": env.int("AUTH_CACHE_TTL", default=60),
     "NEGATIVE_TTL": env.int("AUTH_NEGATIVE_CACHE_TTL", default=10),
     "PROVISIONING": env("AUTH_PROVISIONING", default="create"),

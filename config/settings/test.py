@@ -17,7 +17,13 @@ DATABASES = {
     },
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
-CACHES = {"default": {**redis_cache(REDIS_URL), "KEY_PREFIX": f"test{TEST_RUN_ID}"}}
+CACHES = {
+    "default": {**redis_cache(REDIS_URL), "KEY_PREFIX": f"test{TEST_RUN_ID}"},
+    "remote_auth": {
+        **redis_cache(REDIS_URL, ignore_exceptions=False),
+        "KEY_PREFIX": f"test{TEST_RUN_ID}",
+    },
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests must never reach a real auth server by accident (an AUTH_SERVICE_URL exported for a
 # production tunnel is ignored here); fixtures point it at the local one.

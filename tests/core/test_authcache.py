@@ -113,7 +113,8 @@ def test_stats_never_print_a_token() -> None:
 
 
 def test_stats_say_when_the_shared_cache_is_not_redis(settings) -> None:
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "remote_auth": locmem}
 
     assert stats()["sharedKeys"] == "not countable: the shared cache is not Redis"
 

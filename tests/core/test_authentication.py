@@ -11,7 +11,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.defaults import default_cache
 from core.models import RemoteIdentity
-from tests.conftest import bearer, clear_shared_cache
+from tests.conftest import bearer, clear_shared_cache, on_redis
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/auth/verify"
@@ -313,7 +313,7 @@ def test_switching_auth_server_does_not_reuse_cached_identities(
 def test_redis_stopped_mid_test_still_serves_uncached(
     remote_auth, api, demo_users, settings, private_redis
 ) -> None:
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    settings.CACHES = on_redis(settings.CACHES, private_redis.url)
     token = login(remote_auth, demo_users["alice"])
     assert api.get(VERIFY, **bearer(token)).status_code == 200
 

@@ -104,12 +104,14 @@ def test_per_minute_zero_disables_the_budget(vcache, clock):
     assert budget.used() == 0.0
 
 
-def test_shared_cache_down_allows_every_call(broken_vcache, clock):
-    budget = UpstreamBudget(broken_vcache, per_minute=1, clock=clock)
+def test_shared_cache_down_keeps_the_budget_in_process(broken_vcache, clock):
+    budget = UpstreamBudget(broken_vcache, per_minute=2, clock=clock)
 
-    spend(budget, 5)
+    spend(budget, 2)
 
-    assert budget.used() == 0.0
+    with pytest.raises(Unavailable):
+        budget.spend()
+    assert budget.used() == 2.0
 
 
 def test_used_reports_zero_on_a_fresh_budget(budget):

@@ -13,6 +13,7 @@ from core.defaults import default_cache, default_verifier
 from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
 from core.revocation import MARK_TTL, revoke_all, revoke_token, revoke_user
+from tests.conftest import on_redis
 
 UNREACHABLE = "http://127.0.0.1:9"
 
@@ -200,7 +201,7 @@ def test_every_revocation_is_broadcast(messages) -> None:
 def test_revocations_still_apply_in_this_process_while_redis_is_down(
     settings, private_redis
 ) -> None:
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    settings.CACHES = on_redis(settings.CACHES, private_redis.url)
     revoked, user_key, other_key = token(), store(token(sub="u1"), "u1"), store(token(), "u9")
     private_redis.stop()
 

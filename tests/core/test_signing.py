@@ -105,9 +105,9 @@ def test_a_refused_signature_is_not_remembered(vcache) -> None:
     accept(vcache)
 
 
-def test_without_the_shared_cache_an_authentic_notification_is_still_accepted(
+def test_without_the_shared_cache_replays_are_still_refused_in_this_process(
     broken_vcache,
 ) -> None:
-    # Replays cannot be detected then; revocations are idempotent, so accepting is the safe side.
     accept(broken_vcache)
-    accept(broken_vcache)
+
+    assert refusal(broken_vcache) == "replayed_signature"

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.conftest import on_redis
 from tests.fixtures.authserver import LocalAuthServer
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_ready_is_503_with_the_auth_server_stopped(api, settings) -> None:
 
 
 def test_ready_is_503_when_the_cache_is_down(remote_auth, api, settings, private_redis) -> None:
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    settings.CACHES = on_redis(settings.CACHES, private_redis.url)
     private_redis.stop()
 
     response = api.get("/health/ready")

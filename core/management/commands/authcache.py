@@ -79,7 +79,7 @@ class Command(BaseCommand):
         if client is None:
             return "not countable: the shared cache is not Redis"
         # Only this deployment's keys: its KEY_PREFIX and version, not another's sharing the Redis.
-        prefix = str(cache.shared.make_key(base + ":"))
+        prefix = str(cache.shared.primary.make_key(base + ":"))
         counts: Counter[str] = Counter()
         for key in client.scan_iter(match=prefix + "*", count=1000):
             counts[key.decode()[len(prefix) :].split(":", 1)[0]] += 1
