@@ -61,7 +61,10 @@ class VerificationCache:
     def put(self, key: str, entry: Entry, *, shared_ttl: float, local_ttl: float) -> None:
         """Store `entry` in both levels for their own TTLs (nothing is stored for a TTL ≤ 0)."""
         if shared_ttl >= 1:
-            self.shared.set(key, entry, int(shared_ttl))
+            # Without Redis, no other process can be told of a revocation: keep it only as long
+            # as the in-process level would.
+            fallback_ttl = max(1, int(min(local_ttl, shared_ttl)))
+            self.shared.set(key, entry, int(shared_ttl), fallback_timeout=fallback_ttl)
         else:
             self.shared.delete(key)
         self.local.set(key, entry, min(local_ttl, shared_ttl))

@@ -46,8 +46,13 @@ class SafeCache:
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         return self._call("get_many", keys) or {}
 
-    def set(self, key: str, value: Any, timeout: int) -> None:
-        self._call("set", key, value, timeout)
+    def set(
+        self, key: str, value: Any, timeout: int, *, fallback_timeout: int | None = None
+    ) -> None:
+        """Store `value`; while the primary is down keep it in-process for `fallback_timeout`."""
+        self._call(
+            "set", key, value, timeout, fallback_args=(key, value, fallback_timeout or timeout)
+        )
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self._call("add", key, value, timeout))
@@ -65,7 +70,7 @@ class SafeCache:
     def delete_many(self, keys: list[str]) -> None:
         self._call("delete_many", keys)
 
-    def _call(self, operation: str, *args: Any) -> Any:
+    def _call(self, operation: str, *args: Any, fallback_args: tuple[Any, ...] = ()) -> Any:
         if not self.down:
             try:
                 return getattr(self.primary, operation)(*args)
@@ -74,7 +79,7 @@ class SafeCache:
             except Exception as exc:  # any backend error is an outage, never a 500
                 self._mark_down(exc)
         try:
-            return getattr(self.fallback, operation)(*args)
+            return getattr(self.fallback, operation)(*(fallback_args or args))
         except ValueError:
             return None
 

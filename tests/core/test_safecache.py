@@ -1,6 +1,7 @@
 """The shared cache's outage handling: fall back to this process, retry Redis later."""
 
 import logging
+from typing import Any
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
@@ -58,3 +59,25 @@ def test_the_primary_is_tried_again_after_a_while() -> None:
     safe.get("k")
 
     assert broken.attempts == 2
+
+
+class RecordingCache(LocMemCache):
+    """An in-process cache that remembers the timeout of every set."""
+
+    def __init__(self) -> None:
+        super().__init__("safecache-recording", {})
+        self.timeouts: dict[str, Any] = {}
+
+    def set(self, key: str, value: Any, timeout: Any = None, version: Any = None) -> None:
+        self.timeouts[key] = timeout
+        super().set(key, value, timeout, version)
+
+
+def test_a_value_set_during_an_outage_lives_only_its_fallback_timeout() -> None:
+    fallback = RecordingCache()
+    safe = SafeCache(BrokenCache(), fallback=fallback, clock=FakeClock())
+
+    safe.set("entry", "v", 60, fallback_timeout=5)
+    safe.set("mark", "v", 60)
+
+    assert fallback.timeouts == {"entry": 5, "mark": 60}
