@@ -8,7 +8,7 @@ Failures of the auth server become DRF errors here and only here: a rejected tok
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rest_framework import exceptions, status
@@ -83,6 +83,14 @@ def allows_degraded(request: Request) -> bool:
 
 
 @dataclass(frozen=True)
+class Credential:
+    """A Bearer token and its fingerprint, computed once; its repr shows only the fingerprint."""
+
+    token: str = field(repr=False)
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class RemoteAuth:
     """What `request.auth` holds for a remotely verified token."""
 
@@ -126,13 +134,14 @@ class RemoteJWTAuthentication(BaseAuthentication):
         token = self.get_raw_token(request)
         if token is None:
             return None
-        verification = self.verify_fast(token) or self.verify_claimed(token)
+        credential = Credential(token, fingerprint(token))
+        verification = self.verify_fast(credential) or self.verify_claimed(credential)
         if verification is None:
             return None
         if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
-            self.log("refused", verification.source, token, reason="view requires fresh auth")
+            self.log("refused", verification.source, credential, reason="view needs fresh auth")
             raise AuthServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
-        return self.get_user(verification), self.describe(verification, token)
+        return self.get_user(verification), self.describe(verification, credential)
 
     def authenticate_header(self, request: Request) -> str:
         return f'Bearer realm="{self.www_authenticate_realm}", error="invalid_token"'
@@ -150,43 +159,43 @@ class RemoteJWTAuthentication(BaseAuthentication):
             raise MalformedHeader()
         return token
 
-    def verify_fast(self, token: str) -> Verification | None:
+    def verify_fast(self, credential: Credential) -> Verification | None:
         """Return this process's cached verification of the token (no parsing, no I/O), or None."""
         try:
-            verification = self.verifier.recall(token)
+            verification = self.verifier.recall(credential.token)
         except Rejected as exc:
-            self.log("rejected", "memory", token, reason=exc.reason)
+            self.log("rejected", "memory", credential, reason=exc.reason)
             raise InvalidToken() from exc
         if verification is not None:
-            self.log("ok", "memory", token, user=verification.identity.remote_id)
+            self.log("ok", "memory", credential, user=verification.identity.remote_id)
         return verification
 
-    def verify_claimed(self, token: str) -> Verification | None:
+    def verify_claimed(self, credential: Credential) -> Verification | None:
         """Return the verification of a remote token; None for a token SaaS Admin issued itself."""
-        claims = unverified_claims(token)
+        claims = unverified_claims(credential.token)
         if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
             return None
         exp = expiry(claims)
         if exp is not None and exp <= self.clock():
-            self.log("rejected", "claims", token, reason="expired")
+            self.log("rejected", "claims", credential, reason="expired")
             raise ExpiredToken()
-        return self.verify(token, exp)
+        return self.verify(credential, exp)
 
-    def verify(self, token: str, exp: int | None) -> Verification:
+    def verify(self, credential: Credential, exp: int | None) -> Verification:
         """Return the token's Verification, mapping auth-server outcomes to DRF errors."""
         try:
-            verification = self.verifier.verify(token, self.mirror, exp=exp)
+            verification = self.verifier.verify(credential.token, self.mirror, exp=exp)
         except Rejected as exc:
-            self.log("rejected", "remote", token, reason=exc.reason)
+            self.log("rejected", "remote", credential, reason=exc.reason)
             raise InvalidToken() from exc
         except (Unavailable, BadResponse) as exc:
-            self.log("unavailable", "remote", token, reason=exc.reason)
+            self.log("unavailable", "remote", credential, reason=exc.reason)
             wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
             raise AuthServiceUnavailable(wait=int(wait)) from exc
         except UserDenied as exc:
-            self.log("denied", "remote", token, reason=str(exc))
+            self.log("denied", "remote", credential, reason=str(exc))
             raise NotProvisioned() from exc
-        self.log("ok", verification.source, token, user=verification.identity.remote_id)
+        self.log("ok", verification.source, credential, user=verification.identity.remote_id)
         return verification
 
     def mirror(self, identity: Identity) -> dict[str, Any]:
@@ -204,19 +213,19 @@ class RemoteJWTAuthentication(BaseAuthentication):
             raise InactiveUser()
         return user
 
-    def describe(self, verification: Verification, token: str) -> RemoteAuth:
+    def describe(self, verification: Verification, credential: Credential) -> RemoteAuth:
         """Return the `request.auth` object of a verification."""
         return RemoteAuth(
             identity=verification.identity,
             source=verification.source,
             verified_at=verification.verified_at,
-            fingerprint=fingerprint(token),
+            fingerprint=credential.fingerprint,
         )
 
-    def log(self, outcome: str, source: str, token: str, **fields: str) -> None:
+    def log(self, outcome: str, source: str, credential: Credential, **fields: str) -> None:
         """Count and log one verification outcome: never the token, only its fingerprint."""
         record_verification(outcome, source)
-        token_fp = fingerprint(token)
+        token_fp = credential.fingerprint
         bind(auth_source=source, token_fp=token_fp, user_id=fields.get("user"))
         level = LOG_LEVELS.get(source, logging.INFO)
         if logger.isEnabledFor(level):

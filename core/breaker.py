@@ -33,14 +33,20 @@ class CircuitBreaker:
         self.failures_key = cache.key("breaker", "failures")
         self.probe_key = cache.key("breaker", "probe")
 
-    def before_call(self) -> None:
-        """Return when a call may go out; raise Unavailable while open or while another probes."""
+    def check_open(self) -> bool:
+        """Raise Unavailable while open; return whether the breaker is half-open (else closed)."""
         open_until = self.cache.shared.get(self.open_key)
         if not isinstance(open_until, (int, float)):
-            return
+            return False
         remaining = open_until - self.clock()
         if remaining > 0:
             raise Unavailable("circuit breaker open", retry_after=max(1, math.ceil(remaining)))
+        return True
+
+    def before_call(self) -> None:
+        """Return when a call may go out; raise Unavailable while open or while another probes."""
+        if not self.check_open():
+            return
         probe = self.cache.shared.add(self.probe_key, 1, int(self.probe_timeout))
         if not probe:
             raise Unavailable("circuit breaker half-open: probe in flight", retry_after=1)

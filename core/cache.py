@@ -36,6 +36,8 @@ class VerificationCache:
     ) -> None:
         self.shared = shared if isinstance(shared, SafeCache) else SafeCache(shared)
         self.local = local
+        # Revocation marks read from the shared cache, per remote user id (see Verifier.revoked).
+        self.marks = LocalTTLCache(local.max_size, clock=local.clock)
         self.hash_key = hash_key
         self.prefix = prefix
         self.base = f"{prefix}:{namespace_for(base_url)}"
@@ -75,5 +77,11 @@ class VerificationCache:
         self.shared.delete(key)
 
     def evict_local_user(self, remote_id: str) -> int:
-        """Drop this process's entries of one user; return how many."""
+        """Drop this process's entries and revocation marks of one user; return how many entries."""
+        self.marks.delete(remote_id)
         return self.local.discard_where(lambda entry: entry.get("remote_id") == remote_id)
+
+    def clear_local(self) -> None:
+        """Drop everything this process holds: entries and revocation marks."""
+        self.local.clear()
+        self.marks.clear()

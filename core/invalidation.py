@@ -47,7 +47,7 @@ def apply(cache: VerificationCache, message: str) -> None:
     elif kind == "user":
         cache.evict_local_user(name)
     elif kind == "all":
-        cache.local.clear()
+        cache.clear_local()
 
 
 def listen(current: Callable[[], VerificationCache]) -> None:
@@ -68,7 +68,7 @@ def _loop(current: Callable[[], VerificationCache]) -> None:
         try:
             pubsub = redis_client(current()).pubsub(ignore_subscribe_messages=True)
             pubsub.psubscribe(f"{current().prefix}:*:events:invalidate")
-            current().local.clear()  # whatever was broadcast while we were not listening is lost
+            current().clear_local()  # whatever was broadcast while we were not listening is lost
             delay = 0.5
             for message in pubsub.listen():
                 _dispatch(current(), message)

@@ -5,6 +5,8 @@ every worker's counters; the breaker state is read from the shared cache at scra
 """
 
 from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
@@ -36,7 +38,13 @@ CACHE_SOURCES = ("memory", "redis")
 
 def record_verification(outcome: str, source: str) -> None:
     """Count one verification outcome."""
-    VERIFICATIONS.labels(outcome=outcome, source=source).inc()
+    _verification_counter(outcome, source).inc()
+
+
+@cache
+def _verification_counter(outcome: str, source: str) -> Any:
+    """Return the labelled counter (labels() takes a lock; this runs on every request)."""
+    return VERIFICATIONS.labels(outcome=outcome, source=source)
 
 
 def observe_upstream(path: str, outcome: str, seconds: float) -> None:

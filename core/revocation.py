@@ -40,5 +40,5 @@ def revoke_all() -> None:
     """Invalidate every cached verification for the configured auth server."""
     cache = default_cache()
     cache.shared.set(cache.key("nbf", "*"), time.time(), MARK_TTL)
-    cache.local.clear()
+    cache.clear_local()
     broadcast(cache, "all", "*")

@@ -5,6 +5,7 @@ the policy. Privilege flags are never set from remote data, and a missing name n
 """
 
 import logging
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -139,6 +140,12 @@ def snapshot(user: Any) -> dict[str, Any]:
 
 def from_snapshot(data: dict[str, Any]) -> Any:
     """Rebuild a user from a snapshot; unsnapshotted fields load on access and are never saved."""
-    model = get_user_model()
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
+    model, names = _snapshot_layout(tuple(data))
     return model.from_db("default", names, [data[name] for name in names])
+
+
+@cache
+def _snapshot_layout(keys: tuple[str, ...]) -> tuple[Any, list[str]]:
+    """Return the user model and the snapshot's field names in the model's field order."""
+    model = get_user_model()
+    return model, [f.attname for f in model._meta.concrete_fields if f.attname in keys]

@@ -84,6 +84,10 @@ class Verifier:
             return local
         key = self.cache.token_key(token)
         try:
+            found = self._shared(key, exp)
+            if found is not None:
+                return self._answer(*found)
+            self.breaker.check_open()  # while open, answer at once: no lease, no polling
             entry, source = self.flight.run(
                 key, lambda: self._ask(token, key, exp, mirror), lambda: self._shared(key, exp)
             )
@@ -178,13 +182,24 @@ class Verifier:
         """Return True when a positive entry predates a revocation of its user or of every token."""
         if entry.get("kind", "ok") != "ok":
             return False
-        remote_id = entry.get("remote_id")
-        keys = [self.cache.key("nbf", "*")] + (
-            [self.cache.key("nbf", remote_id)] if remote_id else []
-        )
-        marks = self.cache.shared.get_many(keys) or {}
         verified_at = entry.get("verified_at", 0.0)
-        return any(isinstance(mark, float) and verified_at <= mark for mark in marks.values())
+        marks = self._marks(str(entry.get("remote_id") or ""))
+        return any(isinstance(mark, float) and verified_at <= mark for mark in marks)
+
+    def _marks(self, remote_id: str) -> list[Any]:
+        """Return the revocation marks of a user and of everyone, read once per LOCAL_CACHE_TTL.
+
+        Revocations are broadcast (core.invalidation drops these copies at once), so a shared
+        cache hit usually costs one round trip, not two.
+        """
+        marks: list[Any] | None = self.cache.marks.get(remote_id)
+        if marks is None:
+            keys = [self.cache.key("nbf", "*")] + (
+                [self.cache.key("nbf", remote_id)] if remote_id else []
+            )
+            marks = list(self.cache.shared.get_many(keys).values())
+            self.cache.marks.set(remote_id, marks, self.policy.local_ttl)
+        return marks
 
     def _fresh(self, entry: Entry) -> bool:
         now = self.clock()

@@ -81,8 +81,12 @@ def redis_ttl(key: str) -> int:
 
 
 def mark(cache, who: str, at: float) -> None:
-    """Write a revocation "not before" mark the way core.revocation does."""
+    """Write a revocation "not before" mark the way core.revocation does (and its broadcast)."""
     cache.shared.set(cache.key("nbf", who), float(at), 3600)
+    if who == "*":
+        cache.clear_local()
+    else:
+        cache.evict_local_user(who)
 
 
 # --- sources -------------------------------------------------------------------------------

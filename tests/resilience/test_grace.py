@@ -220,6 +220,7 @@ def test_grace_refuses_a_revoked_user(remote_auth, demo_users, clock, settings) 
     assert_grace(call.get(token))
 
     revoke_user(demo_users["alice"].id)
+    call.verifier.cache.evict_local_user(demo_users["alice"].id)  # what the broadcast does
 
     assert_unavailable(call.get(token))
 
