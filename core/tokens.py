@@ -56,7 +56,7 @@ def is_local(claims: dict[str, Any], issuer: str) -> bool:
 
 def keyed_hash(token: str, key: bytes) -> str:
     """Return the HMAC-SHA256 of the whole token: a cache key part that reveals nothing."""
-    return hmac.new(key, token.encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, token.encode("ascii"), "sha256").hex()
 
 
 def fingerprint(token: str) -> str:

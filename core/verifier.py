@@ -69,7 +69,10 @@ class Verifier:
         The in-process level only ever holds remote tokens, each for less than its life, so a hit
         needs neither the token's claims nor any I/O.
         """
-        entry = self.cache.get_local(self.cache.token_key(token))
+        return self._recall(self.cache.token_key(token))
+
+    def _recall(self, key: str) -> Verification | None:
+        entry = self.cache.get_local(key)
         if entry is None:
             return None
         memo: Verification | None = entry.get("memo")
@@ -79,10 +82,10 @@ class Verifier:
 
     def verify(self, token: str, mirror: Mirror, *, exp: int | None = None) -> Verification:
         """Return the Verification of `token`; raise Rejected, Unavailable or BadResponse."""
-        local = self.recall(token)
+        key = self.cache.token_key(token)
+        local = self._recall(key)
         if local is not None:
             return local
-        key = self.cache.token_key(token)
         try:
             found = self._shared(key, exp)
             if found is not None:
