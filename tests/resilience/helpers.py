@@ -5,8 +5,6 @@ import base64
 import json
 import math
 import secrets
-import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -55,74 +53,29 @@ def wait_until(condition: Callable[[], T], timeout: float, interval: float = 0.0
         time.sleep(interval)
 
 
-class Server(ApiServer):
-    """An ApiServer whose output is read as it comes, so a chatty process never blocks on a full
-    pipe (ApiServer reads it only at stop)."""
-
-    def start(self) -> "Server":
-        self.lines: list[str] = []
-        super().start()
-        assert self.process is not None
-        assert self.process.stdout is not None
-        self.reader = threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True)
-        self.reader.start()
-        return self
-
-    def _drain(self, stream: Any) -> None:
-        for line in stream:
-            self.lines.append(line.decode(errors="replace"))
-
-    def stop(self) -> str:
-        """Stop at once (SIGINT: no graceful wait for idle keep-alive connections); return output."""
-        process, self.process = self.process, None
-        if process is None:
-            return ""
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if getattr(self, "reader", None) is not None:
-            self.reader.join(5)
-        elif process.stdout is not None:  # start() failed before the reader existed
-            self.lines.append(process.stdout.read().decode(errors="replace"))
-        return "".join(self.lines)
-
-    def verify(self, token: str) -> requests.Response:
-        """GET /api/auth/verify with `token`."""
-        return self.get(VERIFY, token)
-
-    def post(self, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        """POST to `path`, with a Bearer token when given."""
-        headers = {
-            **kwargs.pop("headers", {}),
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        }
-        return requests.post(self.url + path, headers=headers, timeout=10, **kwargs)
+Pair = tuple[ApiServer, ApiServer]
 
 
-Pair = tuple[Server, Server]
-
-
-def start_servers(auth_url: str, env: dict[str, str], count: int = 2) -> list[Server]:
+def start_servers(auth_url: str, env: dict[str, str], count: int = 2) -> list[ApiServer]:
     """Start `count` single-worker SaaS Admin processes at once; return them when all answer."""
-    servers = [Server(auth_url, workers=1, env=env) for _ in range(count)]
-    errors = [error for error in _each(servers, Server.start) if error is not None]
+    servers = [ApiServer(auth_url, workers=1, env=env) for _ in range(count)]
+    errors = [error for error in _each(servers, ApiServer.start) if error is not None]
     if errors:
         stop_servers(servers)
         raise errors[0]
     return servers
 
 
-def stop_servers(servers: list[Server]) -> list[str]:
+def stop_servers(servers: list[ApiServer]) -> list[str]:
     """Stop the servers at once; return what each printed."""
     outputs: dict[int, str] = {}
     _each(servers, lambda server: outputs.__setitem__(id(server), server.stop()))
     return [outputs.get(id(server), "") for server in servers]
 
 
-def _each(servers: list[Server], action: Callable[[Server], Any]) -> list[BaseException | None]:
+def _each(
+    servers: list[ApiServer], action: Callable[[ApiServer], Any]
+) -> list[BaseException | None]:
     """Run `action` on every server in its own thread; return what each raised (or None)."""
     errors: list[BaseException | None] = [None] * len(servers)
 

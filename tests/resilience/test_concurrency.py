@@ -7,14 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .helpers import ME, SHARED_BUDGET, Server, garbage_token, source, wait_until, window_with_room
+from .helpers import ME, SHARED_BUDGET, Pair, garbage_token, source, wait_until, window_with_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def all_at_once(
-    servers: tuple[Server, Server], tokens: list[str], threads: int
-) -> list[requests.Response]:
+def all_at_once(servers: Pair, tokens: list[str], threads: int) -> list[requests.Response]:
     """Send one /api/auth/verify per token, alternating processes, released by one barrier."""
     barrier = threading.Barrier(min(threads, len(tokens)))
 

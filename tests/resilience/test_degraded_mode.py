@@ -9,7 +9,9 @@ import time
 import jwt
 import pytest
 
-from .helpers import Server, authcache, source, wait_until
+from tests.fixtures.api_server import ApiServer
+
+from .helpers import authcache, source, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +39,7 @@ def forged(user, secret: str = "not-the-auth-servers-secret-0123456789") -> str:
 
 
 @pytest.fixture
-def mirrored(pair: tuple[Server, Server], remote_auth, demo_users):
+def mirrored(pair: tuple[ApiServer, ApiServer], remote_auth, demo_users):
     """Mirror alice (one remote verification), then return the seed users."""
     assert source(pair[0].verify(remote_auth.mint_token(demo_users["alice"].email))) == "remote"
     return demo_users

@@ -15,15 +15,15 @@ import pytest
 import requests
 
 from core.signing import sign
-from tests.fixtures.api_server import ROOT
+from tests.fixtures.api_server import ROOT, ApiServer
 
-from .helpers import ME, REVOCATION_SECRET, Server, authcache, source, wait_until
+from .helpers import ME, REVOCATION_SECRET, authcache, source, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BROADCAST_WAIT = 2.0
 
 
-def cache_in_both(pair: tuple[Server, Server], token: str) -> None:
+def cache_in_both(pair: tuple[ApiServer, ApiServer], token: str) -> None:
     """Verify `token` in both processes until each answers from its in-process level."""
     first, second = pair
     assert source(first.verify(token)) == "remote"
@@ -31,18 +31,18 @@ def cache_in_both(pair: tuple[Server, Server], token: str) -> None:
     assert [source(first.verify(token)), source(second.verify(token))] == ["memory", "memory"]
 
 
-def refused_by(server: Server, token: str, code: str = "token_not_valid") -> bool:
+def refused_by(server: ApiServer, token: str, code: str = "token_not_valid") -> bool:
     """Return True once `server` answers 401 with `code` for `token`."""
     response = server.verify(token)
     return response.status_code == 401 and response.json()["code"] == code
 
 
-def reverified_by(server: Server, token: str) -> bool:
+def reverified_by(server: ApiServer, token: str) -> bool:
     """Return True once `server` no longer answers `token` from its in-process copy."""
     return source(server.verify(token)) in ("remote", "redis")
 
 
-def notify(server: Server, payload: dict[str, str], *, stamp: int | None = None, **headers: str):
+def notify(server: ApiServer, payload: dict[str, str], *, stamp: int | None = None, **headers: str):
     """POST a notification signed with REVOCATION_SECRET (`headers` override the signed ones)."""
     body = json.dumps(payload).encode()
     stamp = int(time.time()) if stamp is None else stamp
@@ -58,7 +58,7 @@ def notify(server: Server, payload: dict[str, str], *, stamp: int | None = None,
     )
 
 
-def manage(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def manage(server: ApiServer, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run `manage.py` with the servers' environment (settings, Redis prefix, auth server)."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
