@@ -3,7 +3,6 @@ for asynchronous outcomes (pub/sub, a cooldown, a TTL) without bare sleeps."""
 
 import base64
 import json
-import math
 import secrets
 import threading
 import time
@@ -131,12 +130,6 @@ def breaker_state() -> str:
     """Return the shared breaker's state as `authcache stats` reports it."""
     state: str = json.loads(authcache("stats"))["breaker"]["state"]
     return state
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Return the nearest-rank percentile (`share` from 0 to 100) of `values`."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share / 100 * len(ordered)) - 1)]
 
 
 def window_with_room(seconds: float) -> bool:
