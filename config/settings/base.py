@@ -86,9 +86,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- Cache ---------------------------------------------------------------------------------
 # Unset REDIS_URL: one process's memory. Set: django-redis, where an outage reads as a miss.
 REDIS_URL: str = env("REDIS_URL", default="")
+# Seconds a Redis connect or command may take before it counts as an outage (see core.safecache).
+REDIS_TIMEOUT: float = env.float("REDIS_TIMEOUT", default=0.25)
 
 
-def redis_cache(url: str, *, ignore_exceptions: bool = True) -> dict[str, Any]:
+def redis_cache(
+    url: str, *, ignore_exceptions: bool = True, timeout: float = REDIS_TIMEOUT
+) -> dict[str, Any]:
     """Return a django-redis cache entry; by default its errors degrade to misses."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -96,8 +100,8 @@ def redis_cache(url: str, *, ignore_exceptions: bool = True) -> dict[str, Any]:
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "PARSER_CLASS": "redis.connection._HiredisParser",
-            "SOCKET_CONNECT_TIMEOUT": 0.25,
-            "SOCKET_TIMEOUT": 0.25,
+            "SOCKET_CONNECT_TIMEOUT": timeout,
+            "SOCKET_TIMEOUT": timeout,
             "IGNORE_EXCEPTIONS": ignore_exceptions,
         },
         "KEY_PREFIX": "saas",
