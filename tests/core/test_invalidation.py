@@ -23,7 +23,7 @@ from tests.resilience.helpers import wait_until
 
 from .conftest import make_cache
 
-DELIVERY = 3.0
+DELIVERY = 8.0
 # The listener may be backing off after an earlier test stopped a Redis (at most 10 s).
 SUBSCRIBED = 12.0
 
