@@ -215,6 +215,11 @@ REMOTE_AUTH: dict[str, Any] = {
             "RETRY_AFTER": env.int("AUTH_RETRY_AFTER", default=None),
             "JWT_SECRET": env.str("AUTH_JWT_SECRET", default=None),
             "REVOCATION_SECRET": env.str("AUTH_REVOCATION_SECRET", default=None),
+            "TOKEN_FORMAT": env.str("AUTH_TOKEN_FORMAT", default=None),
+            "JWT_ALGORITHMS": env.list("AUTH_JWT_ALGORITHMS", default=None),
+            "REQUIRE_EXP": env.bool("AUTH_REQUIRE_EXP", default=None),
+            "BUDGET_PER_CLIENT": env.int("AUTH_UPSTREAM_BUDGET_PER_CLIENT", default=None),
+            "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=None),
         }.items()
         if value is not None
     },

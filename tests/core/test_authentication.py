@@ -12,6 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.defaults import default_cache
 from core.models import RemoteIdentity
 from tests.conftest import bearer, clear_shared_cache, on_redis
+from tests.resilience.helpers import garbage_token
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/auth/verify"
@@ -130,8 +131,9 @@ def test_forged_token_with_a_valid_prefix_is_rejected(remote_auth, api, demo_use
 
 
 def test_rejection_is_negative_cached(remote_auth, api) -> None:
-    first = api.get(VERIFY, **bearer("not-a-real-token"))
-    second = api.get(VERIFY, **bearer("not-a-real-token"))
+    token = garbage_token()
+    first = api.get(VERIFY, **bearer(token))
+    second = api.get(VERIFY, **bearer(token))
 
     assert first.status_code == second.status_code == 401
     assert remote_auth.calls(ME) == 1
@@ -189,7 +191,7 @@ def test_json_without_a_user_id_is_503(settings, api, fixed_upstream) -> None:
         "BASE_URL": fixed_upstream({"success": True, "data": {"user": {"email": "x@y.z"}}}),
     }
 
-    response = api.get(VERIFY, **bearer("a.b.c"))
+    response = api.get(VERIFY, **bearer(garbage_token()))
 
     assert response.status_code == 503
     assert response.json()["code"] == "auth_service_unavailable"
@@ -216,7 +218,7 @@ def test_missing_names_never_blank_stored_ones(
     nameless = {"success": True, "data": {"user": {"sub": alice.id, "email": alice.email}}}
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": fixed_upstream(nameless)}
 
-    body = api.get(VERIFY, **bearer("some.other.token")).json()
+    body = api.get(VERIFY, **bearer(garbage_token())).json()
 
     assert body["user"]["firstName"] == "Alice"
     assert body["user"]["lastName"] != ""
@@ -288,7 +290,7 @@ def test_local_token_endpoints_issue_rotating_tokens(api) -> None:
 
 
 def test_remote_token_is_never_handed_to_simplejwt_after_a_401(remote_auth, api) -> None:
-    response = api.get(VERIFY, **bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
+    response = api.get(VERIFY, **bearer(garbage_token()))
 
     assert response.status_code == 401
     assert response.json() == {
