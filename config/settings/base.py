@@ -129,7 +129,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "apps.openapi.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.authentication.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="10/min")},
+    # Per client address (core.clientaddr); login_account per (account, client address).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("LOGIN_THROTTLE_RATE", default="10/min"),
+        "login_account": env("LOGIN_ACCOUNT_THROTTLE_RATE", default="5/min"),
+        "refresh": env("REFRESH_THROTTLE_RATE", default="30/min"),
+        "logout": env("LOGOUT_THROTTLE_RATE", default="30/min"),
+    },
     "UNAUTHENTICATED_USER": None,
 }
 

@@ -165,6 +165,7 @@ def test_a_spent_budget_refunds_the_clients_share(vcache, clock):
 def test_share_zero_means_no_per_client_limit(vcache, clock):
     budget = UpstreamBudget(vcache, per_minute=PER_MINUTE, per_client=0, clock=clock)
 
-    spend_from = [budget.spend("10.0.0.1") for _ in range(PER_MINUTE)]
+    for _ in range(PER_MINUTE):
+        budget.spend("10.0.0.1")
 
-    assert len(spend_from) == PER_MINUTE
+    assert budget.used() == PER_MINUTE
