@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .endtoend import Throughput
+from .flood import BUDGET, SHARE, Flood
 from .outage import OPEN_NEW_TOKENS, Outage
 from .stats import ratio
 from .upstream import UpstreamCheck
@@ -29,6 +30,7 @@ class Results:
     upstream: list[UpstreamCheck]
     outage: Outage
     notes: list[str] = field(default_factory=list)
+    floods: list[Flood] = field(default_factory=list)
 
     def cost(self, key: str) -> "CallCost":
         return next(cost for cost in self.inprocess if cost.variant.key == key)
@@ -194,6 +196,22 @@ def outage_lines(results: Results) -> list[str]:
     return [title, "", trip, "", *table(head, rows), ""]
 
 
+def flood_lines(results: Results) -> list[str]:
+    rows = [
+        [f.name, f"{f.requests:,}", _statuses(f.statuses), str(f.upstream_calls),
+         _statuses(f.user_statuses), _num(f.user_p50_ms, 1), _num(f.user_max_ms, 1),
+         "yes" if f.user_unaffected else "NO"]
+        for f in results.floods
+    ]  # fmt: skip
+    head = ["flood", "requests", "flooder's answers", "/me calls (all)", "real user's answers",
+            "user p50 ms", "user max ms", "user unaffected"]  # fmt: skip
+    intro = (
+        f"One client address floods an instance with the production budget ({BUDGET}/min) and "
+        f"per-client share ({SHARE}/min) while a real user on another address verifies new tokens."
+    )
+    return ["## Floods from one client", "", intro, "", *table(head, rows), ""]
+
+
 def _statuses(statuses: dict[int, int]) -> str:
     return ", ".join(f"{status or 'error'}: {n:,}" for status, n in sorted(statuses.items()))
 
@@ -202,7 +220,7 @@ def markdown(results: Results) -> str:
     """Return the whole report as Markdown."""
     lines = header_lines(results.meta) + target_lines(targets(results))
     lines += inprocess_lines(results) + endtoend_lines(results)
-    lines += upstream_lines(results) + outage_lines(results)
+    lines += upstream_lines(results) + outage_lines(results) + flood_lines(results)
     lines += ["## How it was measured", "", *[f"- {note}" for note in results.notes], ""]
     return "\n".join(lines)
 
@@ -243,6 +261,13 @@ def as_json(results: Results) -> dict[str, Any]:
                 for p in results.outage.phases
             ],
         },
+        "floods": [
+            {"name": f.name, "requests": f.requests, "statuses": _json_statuses(f.statuses),
+             "upstream_calls": f.upstream_calls, "user_statuses": _json_statuses(f.user_statuses),
+             "user_p50_ms": f.user_p50_ms, "user_max_ms": f.user_max_ms,
+             "user_unaffected": f.user_unaffected}
+            for f in results.floods
+        ],
         "notes": results.notes,
     }  # fmt: skip
 

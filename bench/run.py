@@ -5,6 +5,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .endtoend import run_endtoend
+from .flood import FLOOD_ENV, run_floods
 from .load import wrk_version
 from .meta import describe_machine
 from .notes import method_notes
@@ -96,6 +97,14 @@ def measure(profile: Profile, stores: Stores, out: Path, use_wrk: bool, say: Pro
             cached_tokens=profile.cached_tokens,
             use_wrk=use_wrk,
         )
+        say("floods from one client while a real user signs in from another")
+        flooded = ApiServer({**env, **FLOOD_ENV}, logs / "gunicorn-flood.log")
+        stack.callback(flooded.stop)
+        flooded.launch().wait_ready()
+        forget_run_keys(stores, auth.url)  # the outage left the shared breaker open
+        floods = run_floods(
+            auth, flooded, size=profile.flood_requests, user_tokens=profile.flood_user_tokens
+        )
         loader = f"{wrk_version()} (-t1 -c{CONNECTIONS})" if use_wrk else "bundled Python client"
         setup = (
             f"gunicorn 2 sync workers · load: {loader} · {describe_stores(stores)}"
@@ -104,4 +113,4 @@ def measure(profile: Profile, stores: Stores, out: Path, use_wrk: bool, say: Pro
         meta = describe_machine(mode=profile.name, setup=setup, load_generator=loader)
         notes = method_notes(profile, use_wrk=use_wrk, connections=CONNECTIONS, threshold=threshold)
         say("stopping processes")
-    return Results(meta, inprocess, endtoend, upstream, outage, notes)
+    return Results(meta, inprocess, endtoend, upstream, outage, notes, floods)

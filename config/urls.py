@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.authentication.throttling import throttled
 from apps.observability.views import metrics
 
 urlpatterns = [
+    path("admin/login/", throttled(admin.site.login)),  # before admin/: password guessing
     path("admin/", admin.site.urls),
     path("health/", include("apps.health.urls")),
     path("metrics", metrics, name="metrics"),

@@ -2,13 +2,14 @@
 
 Pipeline: header → raw token → (local token? hand over to simplejwt) → verification → local user.
 Failures of the auth server become DRF errors here and only here: a rejected token is a 401 with
-`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401.
+`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401, and
+a client that spent its share of the upstream budget gets a 429 with `Retry-After`.
 """
 
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rest_framework import exceptions, status
@@ -16,9 +17,10 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from .clientaddr import client_key
 from .conf import remote_auth_settings
 from .defaults import default_user_sync, default_verifier
-from .exceptions import BadResponse, Rejected, Unavailable
+from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
@@ -67,6 +69,16 @@ class AuthServiceUnavailable(exceptions.APIException):
         self.wait = wait
 
 
+class TooManyUnverifiedTokens(exceptions.Throttled):
+    """429: this client spent its share of the calls to the auth server; `wait` is `Retry-After`."""
+
+    default_detail = "Too many new tokens from this client; try again later."
+    default_code = "too_many_unverified_tokens"
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait=wait, detail=self.default_detail, code=self.default_code)
+
+
 DEGRADED_SOURCES = ("grace", "degraded")
 LOG_LEVELS = {
     "memory": logging.DEBUG,
@@ -84,10 +96,11 @@ def allows_degraded(request: Request) -> bool:
 
 @dataclass(frozen=True)
 class Credential:
-    """A Bearer token and its fingerprint, computed once; its repr shows only the fingerprint."""
+    """A Bearer token, its fingerprint and the client sending it; its repr shows no token."""
 
     token: str = field(repr=False)
     fingerprint: str
+    client: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         if token is None:
             return None
         credential = Credential(token, fingerprint(token))
-        verification = self.verify_fast(credential) or self.verify_claimed(credential)
+        verification = self.verify_fast(credential) or self.verify_claimed(
+            replace(credential, client=client_key(request.META))  # only off the hot path
+        )
         if verification is None:
             return None
         if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
@@ -184,7 +199,12 @@ class RemoteJWTAuthentication(BaseAuthentication):
     def verify(self, credential: Credential, exp: int | None) -> Verification:
         """Return the token's Verification, mapping auth-server outcomes to DRF errors."""
         try:
-            verification = self.verifier.verify(credential.token, self.mirror, exp=exp)
+            verification = self.verifier.verify(
+                credential.token, self.mirror, exp=exp, client=credential.client
+            )
+        except ShareSpent as exc:
+            self.log("refused", "budget", credential, reason=exc.reason)
+            raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:
             self.log("rejected", "remote", credential, reason=exc.reason)
             raise InvalidToken() from exc

@@ -6,6 +6,7 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from .clientaddr import trusted_proxies
 from .conf import CHOICES
 from .conf import remote_auth_settings as conf
 
@@ -77,6 +78,25 @@ def _ttl_messages() -> list[CheckMessage]:
     return messages
 
 
+def _guard_messages() -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if conf.TOKEN_FORMAT not in CHOICES["TOKEN_FORMAT"]:
+        messages.append(
+            Error("REMOTE_AUTH['TOKEN_FORMAT'] must be jwt or opaque.", id="remote_auth.E006")
+        )
+    try:
+        trusted_proxies()
+    except ValueError as exc:
+        messages.append(
+            Error(
+                f"TRUSTED_PROXIES holds a malformed network: {exc}",
+                hint="List CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8.",
+                id="remote_auth.E007",
+            )
+        )
+    return messages
+
+
 def _order_messages() -> list[CheckMessage]:
     classes = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_AUTHENTICATION_CLASSES", [])
     if not classes or classes[0] != AUTH_CLASS:
@@ -98,5 +118,6 @@ def check_remote_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
         *_url_messages(conf.BASE_URL, production),
         *_cache_messages(production),
         *_ttl_messages(),
+        *_guard_messages(),
         *_order_messages(),
     ]

@@ -42,9 +42,26 @@ DEFAULTS: dict[str, Any] = {
     "JWT_SECRET": None,
     "REVOCATION_SECRET": None,
     "REVOCATION_MAX_SKEW": 300,
+    # Who may spend what: tokens the auth server cannot have issued cost nothing upstream, and one
+    # client may spend only its share of the budget.
+    "TOKEN_FORMAT": "jwt",  # jwt | opaque
+    "JWT_ALGORITHMS": (
+        "HS256",
+        "HS384",
+        "HS512",
+        "RS256",
+        "RS384",
+        "RS512",
+        "PS256",
+        "ES256",
+        "ES384",
+    ),
+    "REQUIRE_EXP": True,
+    "BUDGET_PER_CLIENT": 20,
+    "TRUSTED_PROXIES": (),
 }
 IMPORT_STRINGS = {"USER_SYNC_CLASS"}
-CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}}
+CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}, "TOKEN_FORMAT": {"jwt", "opaque"}}
 
 
 class RemoteAuthSettings:

@@ -21,6 +21,8 @@ from .degraded import LocalSignatureVerifier
 from .invalidation import listen
 from .localcache import LocalTTLCache
 from .singleflight import SingleFlight
+from .tokens import ServerTokenFormat
+from .upstream import Upstream
 from .users import UserSync
 from .verifier import Policy, Verifier
 
@@ -82,9 +84,33 @@ def default_verifier() -> Verifier:
             cooldown=float(conf.BREAKER_COOLDOWN),
             probe_timeout=float(conf.CONNECT_TIMEOUT) + float(conf.READ_TIMEOUT) + 1,
         ),
-        budget=UpstreamBudget(shared, per_minute=int(conf.BUDGET_PER_MINUTE)),
+        budget=UpstreamBudget(
+            shared,
+            per_minute=int(conf.BUDGET_PER_MINUTE),
+            per_client=int(conf.BUDGET_PER_CLIENT),
+        ),
         degraded=LocalSignatureVerifier(conf.JWT_SECRET) if conf.JWT_SECRET else None,
+        screen=server_token_format(),
     )
+
+
+def server_token_format() -> ServerTokenFormat | None:
+    """Return what the auth server's tokens look like; None when they are opaque to us."""
+    if conf.TOKEN_FORMAT != "jwt":  # noqa: S105  # a format name, not a password
+        return None
+    algorithms = conf.JWT_ALGORITHMS
+    if isinstance(algorithms, str):
+        algorithms = algorithms.split(",")
+    return ServerTokenFormat(
+        algorithms=frozenset(alg.strip() for alg in algorithms if alg.strip().lower() != "none"),
+        require_exp=bool(conf.REQUIRE_EXP),
+        secret=conf.JWT_SECRET or None,
+    )
+
+
+def default_upstream() -> Upstream:
+    """Return the breaker and budget every call to the auth server goes through."""
+    return default_verifier().upstream
 
 
 @cache

@@ -3,7 +3,8 @@
     AuthServiceError
     ├── Rejected         the auth server said no (401/403): the token or credentials are bad
     ├── Unavailable      it could not answer: connect error, timeout, 5xx, 429, breaker open, budget spent
-    └── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
+    ├── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
+    └── ShareSpent       not asked: this client spent its share of the upstream budget
 
 `reason` is for logs only; it never carries a token, a password or an upstream body.
 """
@@ -42,3 +43,11 @@ class Unavailable(AuthServiceError):
 
 class BadResponse(AuthServiceError):
     """The auth server answered with something that does not match the contract."""
+
+
+class ShareSpent(AuthServiceError):
+    """Not asked: the client spent its share of the upstream budget; retry after `retry_after` s."""
+
+    def __init__(self, reason: str, *, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after

@@ -1,4 +1,4 @@
-"""Per-request logging context (request id, user, auth source, token fingerprint).
+"""Per-request logging context (request id, client address, user, auth source, token fingerprint).
 
 The authentication class and the request middleware bind fields here; a logging filter copies them
 onto every record, so log lines carry them without any call site passing them along.
@@ -11,7 +11,7 @@ from typing import Any
 _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "remote_auth_log_context", default=None
 )
-FIELDS = ("request_id", "user_id", "auth_source", "token_fp")
+FIELDS = ("request_id", "client", "user_id", "auth_source", "token_fp")
 
 
 def bind(**fields: Any) -> None:

@@ -11,6 +11,7 @@ import hmac
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -42,11 +43,14 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 
 def expiry(claims: dict[str, Any]) -> int | None:
-    """Return the `exp` claim as an int, or None when absent or not a number."""
+    """Return the `exp` claim as an int, or None when absent, not a number or not finite."""
     exp = claims.get("exp")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and math.isfinite(exp):
-        return int(exp)
-    return None
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        return None
+    try:
+        return int(exp) if math.isfinite(exp) else None
+    except OverflowError:  # an integer too large for a float: no real expiry
+        return None
 
 
 def is_local(claims: dict[str, Any], issuer: str) -> bool:
@@ -70,3 +74,77 @@ def verify_signed(token: str, secret: str, *, leeway: int = 0) -> dict[str, Any]
         token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}, leeway=leeway
     )
     return claims
+
+
+# Signature sizes in bytes each algorithm implies (RSA: a 2048-bit key at least).
+SIGNATURE_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64, "ES256": 64, "ES384": 96}
+MIN_RSA_SIGNATURE_BYTES = 256
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class NotServerToken(ValueError):
+    """The token cannot have been issued by the auth server; the message says why (for logs)."""
+
+
+def _segment(part: str, name: str) -> bytes:
+    if not _B64URL.fullmatch(part):
+        raise NotServerToken(f"{name} is not base64url")
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise NotServerToken(f"{name} is not base64url") from exc
+
+
+def _json_object(raw: bytes, name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise NotServerToken(f"{name} is not JSON") from exc
+    if not isinstance(value, dict):
+        raise NotServerToken(f"{name} is not a JSON object")
+    return value
+
+
+def signature_fits(alg: str, size: int) -> bool:
+    """Return True when a signature of `size` bytes can be one made with `alg`."""
+    if alg in SIGNATURE_BYTES:
+        return size == SIGNATURE_BYTES[alg]
+    return alg[:2] in ("RS", "PS") and size >= MIN_RSA_SIGNATURE_BYTES
+
+
+@dataclass(frozen=True)
+class ServerTokenFormat:
+    """What a token of the auth server looks like: a JWT with one of its algorithms and an `exp`."""
+
+    algorithms: frozenset[str]
+    require_exp: bool = True
+    secret: str | None = None
+
+    def check(self, token: str) -> None:
+        """Return when `token` could be the auth server's; raise NotServerToken saying why not."""
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise NotServerToken("not three segments")
+        header = _json_object(_segment(parts[0], "header"), "header")
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg.lower() == "none" or alg not in self.algorithms:
+            raise NotServerToken("algorithm not allowed")
+        claims = _json_object(_segment(parts[1], "payload"), "payload")
+        if self.require_exp and expiry(claims) is None:
+            raise NotServerToken("no finite numeric exp")
+        if not signature_fits(alg, len(_segment(parts[2], "signature"))):
+            raise NotServerToken("signature length does not fit the algorithm")
+        if self.secret and alg.startswith("HS"):
+            self._check_signature(token, alg, self.secret)
+
+    @staticmethod
+    def _check_signature(token: str, alg: str, secret: str) -> None:
+        try:
+            jwt.decode(
+                token,
+                secret,
+                algorithms=[alg],
+                options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+            )
+        except jwt.PyJWTError as exc:
+            raise NotServerToken("signature does not verify") from exc

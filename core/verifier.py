@@ -1,7 +1,8 @@
 """Verification: answer "whose token is this?" from the cache, or once from the auth server.
 
 cache (in-process → shared) ─hit→ Verification(source=memory|redis)
-  └─miss→ single-flight → breaker → budget → client.me → mirror → store → source=remote
+  └─miss→ screen: not the auth server's token → Rejected, remembered in-process only
+  └─miss→ single-flight → breaker → budget (and the client's share) → client.me → mirror → store
              └─ rejected: negative entry stored, Rejected raised
              └─ unavailable / bad response: grace (bounded, opt-in) → degraded (opt-in) → raised
 """
@@ -18,6 +19,8 @@ from .client import AuthServiceClient
 from .exceptions import BadResponse, Rejected, Unavailable
 from .identity import Identity
 from .singleflight import SingleFlight
+from .tokens import NotServerToken, ServerTokenFormat
+from .upstream import Upstream
 
 Mirror = Callable[[Identity], dict[str, Any]]
 
@@ -56,12 +59,23 @@ class Verifier:
         breaker: CircuitBreaker,
         budget: UpstreamBudget,
         degraded: Callable[[str], Verification | None] | None = None,
+        screen: ServerTokenFormat | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.policy = client, cache, policy
-        self.flight, self.breaker, self.budget = flight, breaker, budget
-        self.degraded = degraded
+        self.flight, self.upstream = flight, Upstream(breaker, budget)
+        self.degraded, self.screen = degraded, screen
         self.clock = clock
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """Return the circuit breaker every call to the auth server goes through."""
+        return self.upstream.breaker
+
+    @property
+    def budget(self) -> UpstreamBudget:
+        """Return the upstream budget every call to the auth server spends from."""
+        return self.upstream.budget
 
     def recall(self, token: str) -> Verification | None:
         """Return this process's cached Verification of `token`, None on a miss; raise Rejected.
@@ -80,23 +94,40 @@ class Verifier:
             memo = entry["memo"] = self._answer(entry, "memory")
         return memo
 
-    def verify(self, token: str, mirror: Mirror, *, exp: int | None = None) -> Verification:
-        """Return the Verification of `token`; raise Rejected, Unavailable or BadResponse."""
+    def verify(
+        self, token: str, mirror: Mirror, *, exp: int | None = None, client: str | None = None
+    ) -> Verification:
+        """Return the Verification of `token`; raise Rejected, Unavailable, BadResponse, or
+        ShareSpent when `client` spent its share of the budget."""
         key = self.cache.token_key(token)
         local = self._recall(key)
         if local is not None:
             return local
+        self._screen(token, key)
         try:
             found = self._shared(key, exp)
             if found is not None:
                 return self._answer(*found)
             self.breaker.check_open()  # while open, answer at once: no lease, no polling
             entry, source = self.flight.run(
-                key, lambda: self._ask(token, key, exp, mirror), lambda: self._shared(key, exp)
+                key,
+                lambda: self._ask(token, key, exp, mirror, client),
+                lambda: self._shared(key, exp),
             )
         except (Unavailable, BadResponse) as exc:
             return self._fallback(token, key, exc)
         return self._answer(entry, source)
+
+    def _screen(self, token: str, key: str) -> None:
+        """Refuse a token the auth server cannot have issued; remember it in this process only."""
+        if self.screen is None:
+            return
+        try:
+            self.screen.check(token)
+        except NotServerToken as exc:
+            entry = {"kind": "rejected", "status": 401, "code": "not_a_server_token"}
+            self.cache.local.set(key, entry, self.policy.negative_ttl)
+            raise Rejected(f"refused locally: {exc}", status=401) from exc
 
     def _shared(self, key: str, exp: int | None) -> tuple[Entry, str] | None:
         entry = self.cache.get_shared(key)
@@ -107,26 +138,16 @@ class Verifier:
         self.cache.local.set(key, entry, self._local_ttl(entry))
         return entry, "redis"
 
-    def _ask(self, token: str, key: str, exp: int | None, mirror: Mirror) -> tuple[Entry, str]:
-        self.breaker.before_call()
+    def _ask(
+        self, token: str, key: str, exp: int | None, mirror: Mirror, client: str | None
+    ) -> tuple[Entry, str]:
         try:
-            self.budget.spend()
-        except Unavailable:
-            self.breaker.release_probe()  # a probe that never went out must not block the next
-            raise
-        try:
-            identity = self.client.me(token, expires_at=exp)
+            identity = self.upstream.call(
+                lambda: self.client.me(token, expires_at=exp), client=client
+            )
         except Rejected as exc:
-            self.breaker.record_success()
             self._store_rejection(key, exc, exp)
             raise
-        except Unavailable as exc:
-            self.breaker.record_failure(exc.retry_after, rate_limited=exc.status == 429)
-            raise
-        except BadResponse:
-            self.breaker.record_failure()
-            raise
-        self.breaker.record_success()
         entry = self._store_identity(key, identity, mirror(identity), exp)
         return entry, "remote"
 

@@ -17,10 +17,16 @@ from apps.openapi.responses import (
     ErrorResponse,
     validation_error,
 )
-from core.authentication import AuthServiceUnavailable, RemoteAuth, RemoteJWTAuthentication
+from core.authentication import (
+    AuthServiceUnavailable,
+    RemoteAuth,
+    RemoteJWTAuthentication,
+    TooManyUnverifiedTokens,
+)
+from core.clientaddr import client_key
 from core.conf import remote_auth_settings
-from core.defaults import default_client
-from core.exceptions import AuthServiceError, BadResponse, Rejected, Unavailable
+from core.defaults import default_client, default_upstream
+from core.exceptions import AuthServiceError, BadResponse, Rejected, ShareSpent, Unavailable
 from core.identity import normalize
 from core.revocation import revoke_token
 
@@ -34,7 +40,12 @@ from .schema import (
     VerifyResponseSerializer,
 )
 from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
-from .throttling import LoginRateThrottle
+from .throttling import (
+    AccountRateThrottle,
+    LoginRateThrottle,
+    LogoutRateThrottle,
+    RefreshRateThrottle,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,10 +96,17 @@ class PassThroughView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    def upstream(self, call: Any, **kwargs: Any) -> Any:
+        """Return `call(**kwargs)`, run under the breaker, the budget and this client's share."""
+        return default_upstream().call(lambda: call(**kwargs), client=client_key(self.request.META))
+
     def forward(self, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
-        """Call the auth server; map its refusals to `rejected` and its outages to 503."""
+        """Call the auth server; map its refusals to `rejected`, its outages to 503 and a spent
+        client share to 429."""
         try:
-            data: dict[str, Any] = call(**kwargs)
+            data: dict[str, Any] = self.upstream(call, **kwargs)
+        except ShareSpent as exc:
+            raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:
             if exc.status == 403:
                 raise AccountNotAllowed() from exc
@@ -101,13 +119,14 @@ class PassThroughView(APIView):
 class LoginView(PassThroughView):
     """POST /api/auth/login: sign in at the auth server; returns its tokens and the identity."""
 
-    throttle_classes = [LoginRateThrottle]
+    throttle_classes = [LoginRateThrottle, AccountRateThrottle]
 
     @extend_schema(
         operation_id="auth_login",
         summary="Log in at the auth server",
-        description="Public, throttled per client address. Forwards the credentials to the auth "
-        "server and answers its tokens with the identity; no session is kept here.",
+        description="Public, throttled per client address and per account from that address, "
+        "and counted in the client's share of the calls to the auth server. Forwards the "
+        "credentials to the auth server and answers its tokens with the identity; no session is kept here.",
         tags=["auth"],
         request=LoginSerializer,
         responses={
@@ -147,10 +166,13 @@ class LoginView(PassThroughView):
 class RefreshView(PassThroughView):
     """POST /api/auth/refresh: exchange a refresh token for a new access token."""
 
+    throttle_classes = [RefreshRateThrottle]
+
     @extend_schema(
         operation_id="auth_refresh",
         summary="Refresh at the auth server",
-        description="Public. Exchanges a refresh token of the auth server for a new access token "
+        description="Public, throttled per client address and counted in its share of the calls "
+        "to the auth server. Exchanges a refresh token of the auth server for a new access token "
         "(and a rotated refresh token when the auth server rotates them).",
         tags=["auth"],
         request=RefreshSerializer,
@@ -162,6 +184,7 @@ class RefreshView(PassThroughView):
                 {"refresh_token_not_valid": "the refresh token is invalid or has expired"},
             ),
             403: ACCOUNT_NOT_ALLOWED,
+            429: TOO_MANY_REQUESTS,
             503: AUTH_SERVICE_UNAVAILABLE,
         },
     )
@@ -182,10 +205,13 @@ class RefreshView(PassThroughView):
 class LogoutView(PassThroughView):
     """POST /api/auth/logout: end the session upstream and make the access token 401 here at once."""
 
+    throttle_classes = [LogoutRateThrottle]
+
     @extend_schema(
         operation_id="auth_logout",
         summary="Log out",
-        description="Public; send the access token to log out. It answers 401 here at once, on "
+        description="Public, throttled per client address; send the access token to log out. "
+        "It answers 401 here at once, on "
         "every instance, and the session ends at the auth server (best effort: this answers 200 "
         "even when the auth server cannot be reached).",
         tags=["auth"],
@@ -199,6 +225,7 @@ class LogoutView(PassThroughView):
                 {"bad_authorization_header": "the header is not `Bearer <token>`"},
                 headers=WWW_AUTHENTICATE,
             ),
+            429: TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -208,7 +235,11 @@ class LogoutView(PassThroughView):
         if token:
             revoke_token(token)
         try:
-            default_client().logout(body.validated_data.get("refreshToken"), token)
+            self.upstream(
+                default_client().logout,
+                refresh_token=body.validated_data.get("refreshToken"),
+                access_token=token,
+            )
         except AuthServiceError as exc:  # the local revocation stands either way
             logger.info("upstream logout failed: %s", exc.reason)
         return Response({"detail": "Logged out.", "code": "logged_out"})

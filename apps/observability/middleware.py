@@ -1,4 +1,8 @@
-"""Request ids: accept a sane `X-Request-ID` or make one, log with it, and return it."""
+"""Request ids: accept a sane `X-Request-ID` or make one, log with it, and return it.
+
+First in MIDDLEWARE, it also drops forwarding headers that did not come from a trusted proxy, so
+nothing later (SECURE_PROXY_SSL_HEADER, throttles, logs) can be told a spoofed scheme or client.
+"""
 
 import re
 import uuid
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from core import logcontext
+from core.clientaddr import client_key, strip_untrusted_forwarding
 
 HEADER = "X-Request-ID"
 SANE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -25,9 +30,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        strip_untrusted_forwarding(request.META)
         rid = request_id(request)
         logcontext.clear()
-        logcontext.bind(request_id=rid)
+        logcontext.bind(request_id=rid, client=client_key(request.META))
         try:
             response = self.get_response(request)
         finally:

@@ -1,4 +1,8 @@
-"""GET /metrics: Prometheus metrics, for allowed networks only (never public)."""
+"""GET /metrics: Prometheus metrics, for allowed networks only (never public).
+
+The client is `core.clientaddr.client_address`: behind a trusted reverse proxy, the address the
+proxy forwarded, so a same-host proxy does not make every caller look like loopback.
+"""
 
 import ipaddress
 
@@ -8,16 +12,14 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from core.clientaddr import client_address
 from core.metrics import StateCollector
 
 
 def allowed(request: HttpRequest) -> bool:
     """Return True when the client address is inside METRICS_ALLOWED_NETWORKS."""
-    try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(
+    client = client_address(request.META)
+    return client is not None and any(
         client in ipaddress.ip_network(network, strict=False)
         for network in settings.METRICS_ALLOWED_NETWORKS
     )

@@ -1,7 +1,8 @@
 """Error responses for `extend_schema`: the Error body, the codes an operation answers, the headers.
 
     ErrorResponse("Malformed id.", {"invalid_id": "..."})         inline in one operation
-    UNAUTHORIZED, NOT_PROVISIONED, AUTH_SERVICE_UNAVAILABLE      shared: components/responses
+    UNAUTHORIZED, NOT_PROVISIONED, AUTH_SERVICE_UNAVAILABLE,     shared: components/responses
+    TOO_MANY_UNVERIFIED_TOKENS, TOO_MANY_REQUESTS
 
 `apps.openapi.schema.AutoSchema` adds the three authentication responses to every operation that
 requires a Bearer token, so views list only the errors of their own.
@@ -104,9 +105,23 @@ AUTH_SERVICE_UNAVAILABLE = ErrorResponse(
     headers=RETRY_AFTER,
     component="AuthServiceUnavailable",
 )
+UNVERIFIED_TOKENS = {
+    "too_many_unverified_tokens": "this client address spent its share of the calls to the auth "
+    "server (`AUTH_UPSTREAM_BUDGET_PER_CLIENT` per minute); tokens already verified still work",
+}
+TOO_MANY_UNVERIFIED_TOKENS = ErrorResponse(
+    "Too many new tokens from this client address.",
+    UNVERIFIED_TOKENS,
+    headers=RETRY_AFTER,
+    component="TooManyUnverifiedTokens",
+)
 TOO_MANY_REQUESTS = ErrorResponse(
     "Too many attempts from this client address.",
-    {"throttled": "the login rate (`LOGIN_THROTTLE_RATE`) is spent"},
+    {
+        "throttled": "this endpoint's rate for the client address (or, for a password login, "
+        "for the account from this address) is spent",
+        **UNVERIFIED_TOKENS,
+    },
     headers=RETRY_AFTER,
     component="TooManyRequests",
 )
@@ -114,5 +129,6 @@ TOO_MANY_REQUESTS = ErrorResponse(
 AUTHENTICATED: dict[str, ErrorResponse] = {
     "401": UNAUTHORIZED,
     "403": NOT_PROVISIONED,
+    "429": TOO_MANY_UNVERIFIED_TOKENS,
     "503": AUTH_SERVICE_UNAVAILABLE,
 }

@@ -1,7 +1,7 @@
 """The schema class of every view (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]).
 
 drf-spectacular's AutoSchema, plus two things it cannot know: what authentication answers before a
-view runs (401, 403 and 503 on every operation that requires a Bearer token), and the `code`s of
+view runs (401, 403, 429 and 503 on every operation that requires a Bearer token), and the `code`s of
 each error response (an `ErrorResponse` renders as the Error body with `code` limited to them).
 """
 

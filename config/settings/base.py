@@ -133,7 +133,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "apps.openapi.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.authentication.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="10/min")},
+    # Per client address (core.clientaddr); login_account per (account, client address).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("LOGIN_THROTTLE_RATE", default="10/min"),
+        "login_account": env("LOGIN_ACCOUNT_THROTTLE_RATE", default="5/min"),
+        "refresh": env("REFRESH_THROTTLE_RATE", default="30/min"),
+        "logout": env("LOGOUT_THROTTLE_RATE", default="30/min"),
+    },
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -219,6 +225,11 @@ REMOTE_AUTH: dict[str, Any] = {
             "RETRY_AFTER": env.int("AUTH_RETRY_AFTER", default=None),
             "JWT_SECRET": env.str("AUTH_JWT_SECRET", default=None),
             "REVOCATION_SECRET": env.str("AUTH_REVOCATION_SECRET", default=None),
+            "TOKEN_FORMAT": env.str("AUTH_TOKEN_FORMAT", default=None),
+            "JWT_ALGORITHMS": env.list("AUTH_JWT_ALGORITHMS", default=None),
+            "REQUIRE_EXP": env.bool("AUTH_REQUIRE_EXP", default=None),
+            "BUDGET_PER_CLIENT": env.int("AUTH_UPSTREAM_BUDGET_PER_CLIENT", default=None),
+            "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=None),
         }.items()
         if value is not None
     },

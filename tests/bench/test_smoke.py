@@ -43,6 +43,7 @@ def test_tiny_run_writes_markdown_with_every_section(tiny_run: Path) -> None:
         "## End to end",
         "## Upstream load",
         "## Outage",
+        "## Floods from one client",
     ):
         assert heading in text
     assert "| variant | median µs |" in text

@@ -12,6 +12,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.defaults import default_cache
 from core.models import RemoteIdentity
 from tests.conftest import bearer, clear_shared_cache, on_redis
+from tests.fixtures.authserver import TEST_SECRET
+from tests.resilience.helpers import garbage_token
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/auth/verify"
@@ -130,8 +132,9 @@ def test_forged_token_with_a_valid_prefix_is_rejected(remote_auth, api, demo_use
 
 
 def test_rejection_is_negative_cached(remote_auth, api) -> None:
-    first = api.get(VERIFY, **bearer("not-a-real-token"))
-    second = api.get(VERIFY, **bearer("not-a-real-token"))
+    token = garbage_token()
+    first = api.get(VERIFY, **bearer(token))
+    second = api.get(VERIFY, **bearer(token))
 
     assert first.status_code == second.status_code == 401
     assert remote_auth.calls(ME) == 1
@@ -189,7 +192,7 @@ def test_json_without_a_user_id_is_503(settings, api, fixed_upstream) -> None:
         "BASE_URL": fixed_upstream({"success": True, "data": {"user": {"email": "x@y.z"}}}),
     }
 
-    response = api.get(VERIFY, **bearer("a.b.c"))
+    response = api.get(VERIFY, **bearer(garbage_token()))
 
     assert response.status_code == 503
     assert response.json()["code"] == "auth_service_unavailable"
@@ -216,7 +219,7 @@ def test_missing_names_never_blank_stored_ones(
     nameless = {"success": True, "data": {"user": {"sub": alice.id, "email": alice.email}}}
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": fixed_upstream(nameless)}
 
-    body = api.get(VERIFY, **bearer("some.other.token")).json()
+    body = api.get(VERIFY, **bearer(garbage_token())).json()
 
     assert body["user"]["firstName"] == "Alice"
     assert body["user"]["lastName"] != ""
@@ -288,7 +291,7 @@ def test_local_token_endpoints_issue_rotating_tokens(api) -> None:
 
 
 def test_remote_token_is_never_handed_to_simplejwt_after_a_401(remote_auth, api) -> None:
-    response = api.get(VERIFY, **bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
+    response = api.get(VERIFY, **bearer(garbage_token()))
 
     assert response.status_code == 401
     assert response.json() == {
@@ -323,3 +326,49 @@ def test_redis_stopped_mid_test_still_serves_uncached(
 
     assert response.status_code == 200
     assert response.json()["verification"]["source"] == "remote"
+
+
+JUNK = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.00000001"  # no exp, an 8-character signature
+
+
+def test_a_token_that_cannot_be_the_auth_servers_is_401_without_a_call(remote_auth, api) -> None:
+    responses = [api.get(VERIFY, **bearer(JUNK)) for _ in range(2)]
+
+    assert [response.status_code for response in responses] == [401, 401]
+    assert responses[0].json()["code"] == "token_not_valid"
+    assert remote_auth.calls(ME) == 0
+
+
+def test_opaque_token_format_sends_every_token_to_the_auth_server(
+    remote_auth, api, settings
+) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "TOKEN_FORMAT": "opaque"}
+
+    response = api.get(VERIFY, **bearer(JUNK))
+
+    assert response.status_code == 401
+    assert remote_auth.calls(ME) == 1
+
+
+def test_with_the_secret_known_a_forged_signature_costs_no_call(
+    remote_auth, api, settings, demo_users
+) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "JWT_SECRET": TEST_SECRET}
+    genuine = remote_auth.mint_token(demo_users["alice"].email)
+    header, payload, _ = genuine.split(".")
+    forged = f"{header}.{payload}.{'A' * 43}"
+
+    assert api.get(VERIFY, **bearer(forged)).status_code == 401
+    assert remote_auth.calls(ME) == 0
+    assert api.get(VERIFY, **bearer(genuine)).status_code == 200
+
+
+def test_a_client_past_its_share_gets_429_with_retry_after(remote_auth, api, settings) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BUDGET_PER_CLIENT": 2}
+
+    statuses = [api.get(VERIFY, **bearer(garbage_token())) for _ in range(3)]
+
+    assert [response.status_code for response in statuses] == [401, 401, 429]
+    assert statuses[2].json()["code"] == "too_many_unverified_tokens"
+    assert 1 <= int(statuses[2]["Retry-After"]) <= 60
+    assert remote_auth.calls(ME) == 2

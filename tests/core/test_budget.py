@@ -1,9 +1,11 @@
 """UpstreamBudget: a shared sliding-window budget of auth-server calls, on a fake clock."""
 
+import contextlib
+
 import pytest
 
 from core.budget import WINDOW, UpstreamBudget
-from core.exceptions import Unavailable
+from core.exceptions import ShareSpent, Unavailable
 
 PER_MINUTE = 10
 MINUTE_START = WINDOW * 20_000  # the first second of a window
@@ -116,3 +118,54 @@ def test_shared_cache_down_keeps_the_budget_in_process(broken_vcache, clock):
 
 def test_used_reports_zero_on_a_fresh_budget(budget):
     assert budget.used() == 0.0
+
+
+# --- the client's share ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_budget(vcache, clock) -> UpstreamBudget:
+    clock.now = MINUTE_START
+    return UpstreamBudget(vcache, per_minute=PER_MINUTE, per_client=3, clock=clock)
+
+
+def test_one_client_spends_only_its_share_and_others_keep_the_rest(shared_budget):
+    for _ in range(3):
+        shared_budget.spend("10.0.0.1")
+
+    with pytest.raises(ShareSpent) as caught:
+        shared_budget.spend("10.0.0.1")
+
+    assert caught.value.retry_after == 60
+    for _ in range(3):
+        shared_budget.spend("10.0.0.2")
+    assert shared_budget.used() == 6
+
+
+def test_a_refused_share_spends_nothing_of_the_budget(shared_budget):
+    for _ in range(20):
+        with contextlib.suppress(ShareSpent):
+            shared_budget.spend("10.0.0.1")
+
+    assert shared_budget.used() == 3
+
+
+def test_a_spent_budget_refunds_the_clients_share(vcache, clock):
+    clock.now = MINUTE_START
+    budget = UpstreamBudget(vcache, per_minute=1, per_client=2, clock=clock)
+    budget.spend("10.0.0.9")
+    with pytest.raises(Unavailable):
+        budget.spend("10.0.0.1")
+    budget.per_minute = 10
+
+    budget.spend("10.0.0.1")
+    budget.spend("10.0.0.1")  # the refused call above did not count toward its share
+
+
+def test_share_zero_means_no_per_client_limit(vcache, clock):
+    budget = UpstreamBudget(vcache, per_minute=PER_MINUTE, per_client=0, clock=clock)
+
+    for _ in range(PER_MINUTE):
+        budget.spend("10.0.0.1")
+
+    assert budget.used() == PER_MINUTE

@@ -211,3 +211,25 @@ def test_several_problems_are_all_reported(settings):
     configure(settings, BASE_URL="ftp://x", NEGATIVE_TTL=90, PROVISIONING="maybe")
 
     assert ids() == ["remote_auth.E001", "remote_auth.E003", "remote_auth.E005"]
+
+
+# --- E006 / E007: who may spend what ---------------------------------------------------------
+
+
+def test_e006_fires_on_an_unknown_token_format(settings):
+    configure(settings, TOKEN_FORMAT="paseto")
+
+    assert only("remote_auth.E006").level == ERROR
+
+
+def test_e007_fires_on_a_malformed_trusted_proxy(settings):
+    configure(settings, TRUSTED_PROXIES=["10.0.0.0/8", "gateway.internal"])
+
+    assert only("remote_auth.E007").level == ERROR
+
+
+def test_trusted_proxies_and_both_token_formats_pass(settings):
+    for token_format in ("jwt", "opaque"):
+        configure(settings, TOKEN_FORMAT=token_format, TRUSTED_PROXIES=["10.0.0.0/8", "::1"])
+
+        assert ids() == []

@@ -11,6 +11,8 @@ import jwt
 import pytest
 
 from core.tokens import (
+    NotServerToken,
+    ServerTokenFormat,
     expiry,
     fingerprint,
     is_local,
@@ -214,3 +216,64 @@ def test_verify_signed_honours_leeway():
 
 def test_forged_helper_builds_a_decodable_token():
     assert unverified_claims(forged(json.dumps({"exp": 5}))) == {"exp": 5}
+
+
+# --- ServerTokenFormat: what the auth server's tokens can look like ---------------------------
+
+ALGORITHMS = frozenset({"HS256", "HS384", "HS512", "RS256", "ES256"})
+NOW = int(time.time())
+
+
+def shaped(header: dict[str, Any], claims: dict[str, Any], signature_bytes: int) -> str:
+    sig = base64.urlsafe_b64encode(b"\x01" * signature_bytes).rstrip(b"=").decode()
+    return f"{segment(json.dumps(header))}.{segment(json.dumps(claims))}.{sig}"
+
+
+def refusal(token: str, **options: Any) -> str:
+    with pytest.raises(NotServerToken) as caught:
+        ServerTokenFormat(algorithms=ALGORITHMS, **options).check(token)
+    return str(caught.value)
+
+
+def test_a_perfect_looking_token_passes():
+    token = shaped({"alg": "HS256"}, {"sub": "x", "exp": NOW + 60}, 32)
+
+    ServerTokenFormat(algorithms=ALGORITHMS).check(token)
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.00000001", "exp"),
+        ("a.b", "three segments"),
+        ("a+b.c.d", "base64url"),
+        (f"{segment('[1]')}.{segment('{}')}.c2ln", "header is not a JSON object"),
+        (f"{segment('nope')}.{segment('{}')}.c2ln", "header is not JSON"),
+        (shaped({"alg": "none"}, {"exp": NOW + 60}, 0), "algorithm"),
+        (shaped({"alg": "HS1"}, {"exp": NOW + 60}, 32), "algorithm"),
+        (shaped({"alg": "HS256"}, {"exp": "soon"}, 32), "exp"),
+        (shaped({"alg": "HS256"}, {"exp": NOW + 60}, 31), "signature length"),
+        (shaped({"alg": "HS512"}, {"exp": NOW + 60}, 32), "signature length"),
+        (shaped({"alg": "ES256"}, {"exp": NOW + 60}, 72), "signature length"),
+        (shaped({"alg": "RS256"}, {"exp": NOW + 60}, 128), "signature length"),
+        (forged('{"exp": 1' + "0" * 400 + "}"), "exp"),
+        (forged('{"exp": 1e400}'), "exp"),
+    ],
+)
+def test_tokens_that_cannot_be_the_auth_servers_are_refused(token, reason):
+    assert reason in refusal(token)
+
+
+def test_exp_may_be_optional():
+    token = shaped({"alg": "RS256"}, {"sub": "x"}, 256)
+
+    ServerTokenFormat(algorithms=ALGORITHMS, require_exp=False).check(token)
+
+
+def test_with_the_secret_known_a_bad_signature_is_refused():
+    token = signed({"sub": "x", "exp": NOW + 60}, secret="another-secret-of-32-bytes-or-more!!")
+
+    assert "signature" in refusal(token, secret=SECRET)
+    ServerTokenFormat(algorithms=ALGORITHMS, secret=SECRET).check(
+        signed({"sub": "x", "exp": NOW + 60})
+    )

@@ -12,9 +12,10 @@ from django.core.cache import caches
 
 from core.breaker import CircuitBreaker
 from core.budget import UpstreamBudget
-from core.exceptions import BadResponse, Rejected, Unavailable
+from core.exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 from core.identity import Identity, Organization
 from core.singleflight import SingleFlight
+from core.tokens import ServerTokenFormat
 from core.verifier import Policy, Verification, Verifier
 
 from .conftest import make_cache
@@ -388,7 +389,7 @@ def test_rate_limit_opens_the_breaker_so_the_next_call_stays_home(verifier, serv
 
 def test_spent_budget_is_unavailable_without_a_call(vcache, clock, server):
     verifier = make_verifier(vcache, clock, server)
-    verifier.budget = UpstreamBudget(vcache, per_minute=1, clock=clock)
+    verifier.upstream.budget = UpstreamBudget(vcache, per_minute=1, clock=clock)
     verifier.verify(TOKEN, mirror)
 
     with pytest.raises(Unavailable) as caught:
@@ -623,3 +624,33 @@ def test_shared_cache_down_still_verifies_remotely_and_in_memory(broken_vcache, 
 
     assert verifier.verify(TOKEN, mirror).source == "remote"
     assert verifier.verify(TOKEN, mirror).source == "memory"
+
+
+def test_a_token_the_auth_server_cannot_have_issued_costs_no_call_and_no_shared_write(
+    vcache, clock, server
+):
+    verifier = make_verifier(vcache, clock, server)
+    verifier.screen = ServerTokenFormat(algorithms=frozenset({"HS256"}))
+    key = vcache.token_key(TOKEN)
+
+    for _ in range(2):
+        with pytest.raises(Rejected):
+            verifier.verify(TOKEN, mirror)
+
+    assert server.calls == []
+    assert vcache.get_shared(key) is None
+    with pytest.raises(Rejected):
+        verifier.recall(TOKEN)  # remembered in this process
+
+
+def test_a_client_past_its_share_is_refused_before_any_call(vcache, clock, server):
+    verifier = make_verifier(vcache, clock, server)
+    verifier.upstream.budget = UpstreamBudget(vcache, per_minute=100, per_client=1, clock=clock)
+    verifier.verify(TOKEN, mirror, client="10.0.0.1")
+
+    with pytest.raises(ShareSpent):
+        verifier.verify(OTHER_TOKEN, mirror, client="10.0.0.1")
+
+    assert len(server.calls) == 1
+    verifier.verify(OTHER_TOKEN, mirror, client="10.0.0.2")
+    assert len(server.calls) == 2

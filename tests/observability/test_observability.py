@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from apps.observability.logs import JsonFormatter
 from core.logcontext import ContextFilter
 from tests.conftest import bearer
+from tests.resilience.helpers import garbage_token
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_breaker_state_is_exported(remote_auth, api, settings) -> None:
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BREAKER_THRESHOLD": 2}
     remote_auth.fault("status", status=500)
 
-    for token in ("a.b.c", "d.e.f"):
+    for token in (garbage_token(), garbage_token()):
         assert api.get("/api/auth/verify", **bearer(token)).status_code == 503
 
     assert sample(api, "saas_auth_breaker_state") == 2
@@ -77,6 +78,24 @@ def test_metrics_are_not_public(api, settings) -> None:
     settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
 
     assert api.get("/metrics").status_code == 404
+
+
+def test_metrics_stay_private_behind_a_same_host_proxy(api, settings) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "TRUSTED_PROXIES": ["127.0.0.1/32"]}
+
+    public = api.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    local = api.get("/metrics", HTTP_X_FORWARDED_FOR="127.0.0.1")
+
+    assert public.status_code == 404
+    assert local.status_code == 200
+
+
+def test_a_spoofed_x_forwarded_for_never_opens_metrics(api, settings) -> None:
+    settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
+
+    response = api.get("/metrics", HTTP_X_FORWARDED_FOR="10.0.0.1")
+
+    assert response.status_code == 404
 
 
 def test_request_id_is_accepted_or_generated_and_returned(api) -> None:

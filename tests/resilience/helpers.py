@@ -1,9 +1,7 @@
 """Helpers of the fault tests: SaaS Admin under gunicorn, tokens, operator commands, and waiting
 for asynchronous outcomes (pub/sub, a cooldown, a TTL) without bare sleeps."""
 
-import base64
 import json
-import secrets
 import threading
 import time
 import uuid
@@ -11,6 +9,7 @@ from collections.abc import Callable
 from io import StringIO
 from typing import Any, TypeVar
 
+import jwt
 import requests
 from django.core.management import call_command
 
@@ -34,6 +33,9 @@ SHARED_ENV = {
     "AUTH_REVOCATION_SECRET": REVOCATION_SECRET,
     "AUTH_JWT_SECRET": TEST_SECRET,
     "AUTH_BREAKER_COOLDOWN": "1",
+    # Every request of these tests comes from one address: no per-client share (test_guard.py
+    # runs its own processes with one).
+    "AUTH_UPSTREAM_BUDGET_PER_CLIENT": "0",
 }
 
 
@@ -108,15 +110,11 @@ def source(response: requests.Response) -> str | None:
 
 
 def garbage_token(exp_in: int = 600) -> str:
-    """Return a fresh, well-formed JWT-looking token that no auth server ever issued."""
-
-    def part(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
+    """Return a fresh token the auth server never issued, perfect in every way SaaS Admin can
+    check locally (signed with the auth server's key) but for a user who does not exist."""
     now = int(time.time())
-    header = part({"alg": "HS256", "typ": "JWT"})
-    payload = part({"sub": str(uuid.uuid4()), "iat": now, "exp": now + exp_in})
-    return f"{header}.{payload}.{secrets.token_urlsafe(32)}"
+    claims = {"sub": str(uuid.uuid4()), "iat": now, "exp": now + exp_in, "jti": uuid.uuid4().hex}
+    return jwt.encode(claims, TEST_SECRET, algorithm="HS256")
 
 
 def authcache(*args: str) -> str:

@@ -34,6 +34,7 @@ def limited(settings, limited_auth_server: LocalAuthServer) -> LocalAuthServer:
         **settings.REMOTE_AUTH,
         "BASE_URL": limited_auth_server.url,
         "BUDGET_PER_MINUTE": BUDGET,
+        "BUDGET_PER_CLIENT": 0,  # one test client sends everything: the deployment budget alone
     }
     return limited_auth_server
 

@@ -1,0 +1,45 @@
+"""Every call to the auth server goes out through here: breaker first, then the budget and the
+client's share, and its outcome is told to the breaker.
+
+/me (core.verifier), login, refresh and logout (apps.authentication) all use one `Upstream`, so a
+flood of any of them cannot spend more than the budget nor draw a 429 from the auth server.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from .breaker import CircuitBreaker
+from .budget import UpstreamBudget
+from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable
+
+T = TypeVar("T")
+
+
+class Upstream:
+    """Run auth-server calls under the circuit breaker and the upstream budget."""
+
+    def __init__(self, breaker: CircuitBreaker, budget: UpstreamBudget) -> None:
+        self.breaker = breaker
+        self.budget = budget
+
+    def call(self, send: Callable[[], T], *, client: str | None = None) -> T:
+        """Return `send()`'s result; raise Unavailable or ShareSpent before it, or what it raised."""
+        self.breaker.before_call()
+        try:
+            self.budget.spend(client)
+        except (Unavailable, ShareSpent):
+            self.breaker.release_probe()  # a probe that never went out must not block the next
+            raise
+        try:
+            result = send()
+        except Rejected:
+            self.breaker.record_success()
+            raise
+        except Unavailable as exc:
+            self.breaker.record_failure(exc.retry_after, rate_limited=exc.status == 429)
+            raise
+        except BadResponse:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
+        return result
