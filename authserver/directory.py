@@ -80,14 +80,14 @@ class Directory:
                 raise UnknownUser(user_id)
             updated = replace(current, **changes)
             self._check(current, updated)
-            self._emails.pop(current.email)
-            self._emails[updated.email] = updated.id
+            self._emails.pop(current.email.lower())
+            self._emails[updated.email.lower()] = updated.id
             self._users[user_id] = updated
             return updated
 
     def _check(self, current: User, updated: User) -> None:
-        owner = self._emails.get(updated.email)
+        owner = self._emails.get(updated.email.lower())
         if owner is not None and owner != current.id:
             raise DuplicateEmail(updated.email)
-        if updated.org_id not in self._orgs:
+        if updated.org_id and updated.org_id not in self._orgs:
             raise UnknownOrganization(updated.org_id)

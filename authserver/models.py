@@ -25,7 +25,7 @@ class User:
     password_hash: str
     first_name: str
     last_name: str
-    org_id: str
+    org_id: str  # "" for none: answered as `"org": null, "organization": null`
     products: tuple[str, ...] = ()
     role: str = "member"
     email_verified: bool = False
@@ -37,7 +37,7 @@ def user_json(user: User, id_key: str = "sub") -> dict[str, Any]:
     return {
         id_key: user.id,
         "email": user.email,
-        "org": user.org_id,
+        "org": user.org_id or None,
         "products": list(user.products),
         "firstName": user.first_name,
         "lastName": user.last_name,

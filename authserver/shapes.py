@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .config import Envelope, MeShape, UserIdKey
+from .config import Envelope, MeShape, OrgField, UserIdKey
 from .models import Organization, User, licenses_json, org_json, user_json
 from .wire import Response, json_response
 
@@ -20,6 +20,7 @@ class ShapeSettings:
     envelope: Envelope = "wrapped"
     me_shape: MeShape = "data.user"
     user_id_key: UserIdKey = "sub"
+    org_field: OrgField = "stated"
 
 
 class Shapes:
@@ -68,6 +69,8 @@ class Shapes:
         settings = self._current  # One snapshot, even if reconfigured meanwhile.
         user_obj = user_json(user, settings.user_id_key)
         extras = org_fields(org)
+        if settings.org_field == "absent":
+            del user_obj["org"], extras["organization"]
         shape = settings.me_shape
         if shape == "user":
             return json_response(200, {"ok": True, "user": user_obj, **extras})

@@ -5,6 +5,9 @@
     ├── Unavailable      it could not answer: connect error, timeout, 5xx, 429, breaker open, budget spent
     └── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
 
+Apart from them, UserDenied: the auth server vouched for the user, but our provisioning policy
+refuses to give them a local account.
+
 `reason` is for logs only; it never carries a token, a password or an upstream body.
 """
 
@@ -42,3 +45,7 @@ class Unavailable(AuthServiceError):
 
 class BadResponse(AuthServiceError):
     """The auth server answered with something that does not match the contract."""
+
+
+class UserDenied(Exception):
+    """Provisioning policy refuses this identity (mode `deny`, or an unsafe e-mail link)."""

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from .exceptions import UserDenied
 from .identity import Identity
 from .linking import LinkRefused, holders, link_target
 from .metrics import record_sync_write
@@ -29,10 +30,6 @@ PROTECTED_FIELDS = frozenset({"is_staff", "is_superuser", "is_active", "password
 # The size of RemoteIdentity's text columns.
 MAX_LINK_TEXT = 254
 SNAPSHOT_FIELDS = ("email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
-
-
-class UserDenied(Exception):
-    """Provisioning policy refuses this identity (mode `deny`, or an unsafe e-mail link)."""
 
 
 def derive_username(issuer: str, remote_id: str, max_length: int = 150) -> str:

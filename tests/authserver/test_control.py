@@ -165,3 +165,42 @@ def test_configure_refuses_unknown_values(auth_server_clean: LocalAuthServer) ->
         auth_server_clean.configure(me_shape="everywhere")
     with pytest.raises(AuthServerError, match="400"):
         auth_server_clean.configure(colour="blue")
+
+
+def test_a_user_can_be_taken_out_of_every_organization(auth_server_clean: LocalAuthServer) -> None:
+    updated = auth_server_clean.update_user("alice@acme.test", org=None)
+    token = auth_server_clean.mint_token("alice@acme.test")
+
+    me = requests.get(
+        f"{auth_server_clean.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}
+    ).json()["data"]
+    assert updated["org"] is None
+    assert (me["user"]["org"], me["organization"]) == (None, None)
+
+
+def test_org_field_absent_says_nothing_about_the_organization(
+    auth_server_clean: LocalAuthServer,
+) -> None:
+    auth_server_clean.configure(org_field="absent")
+    token = auth_server_clean.mint_token("alice@acme.test")
+
+    me = requests.get(
+        f"{auth_server_clean.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}
+    ).json()["data"]
+    assert "org" not in me["user"]
+    assert "organization" not in me
+
+
+def test_emails_keep_their_case_and_names_may_be_long_or_carry_nul(
+    auth_server_clean: LocalAuthServer,
+) -> None:
+    updated = auth_server_clean.update_user(
+        "bob@acme.test", email="ROOT@corp.test", firstName="F" * 200, lastName="B\u0000b"
+    )
+
+    assert (updated["email"], updated["firstName"], updated["lastName"]) == (
+        "ROOT@corp.test",
+        "F" * 200,
+        "B\u0000b",
+    )
+    assert auth_server_clean.user("root@corp.test")["id"] == updated["id"]

@@ -5,9 +5,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from core.exceptions import UserDenied
 from core.identity import Identity
 from core.models import RemoteIdentity
-from core.users import UserDenied, UserSync
+from core.users import UserSync
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from core.exceptions import UserDenied
 from core.identity import Identity, Organization
 from core.models import RemoteIdentity
-from core.users import UserDenied, UserSync, derive_username, from_snapshot, snapshot
+from core.users import UserSync, derive_username, from_snapshot, snapshot
 
 IDENTITY = Identity(
     remote_id="5f0c1c3e-0000-4000-8000-000000000001",
