@@ -171,11 +171,9 @@ def test_a_user_can_be_taken_out_of_every_organization(auth_server_clean: LocalA
     updated = auth_server_clean.update_user("alice@acme.test", org=None)
     token = auth_server_clean.mint_token("alice@acme.test")
 
-    me = requests.get(
-        f"{auth_server_clean.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}
-    ).json()["data"]
+    body = me(auth_server_clean, token).json()["data"]
     assert updated["org"] is None
-    assert (me["user"]["org"], me["organization"]) == (None, None)
+    assert (body["user"]["org"], body["organization"]) == (None, None)
 
 
 def test_org_field_absent_says_nothing_about_the_organization(
@@ -184,11 +182,9 @@ def test_org_field_absent_says_nothing_about_the_organization(
     auth_server_clean.configure(org_field="absent")
     token = auth_server_clean.mint_token("alice@acme.test")
 
-    me = requests.get(
-        f"{auth_server_clean.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}
-    ).json()["data"]
-    assert "org" not in me["user"]
-    assert "organization" not in me
+    body = me(auth_server_clean, token).json()["data"]
+    assert "org" not in body["user"]
+    assert "organization" not in body
 
 
 def test_emails_keep_their_case_and_names_may_be_long_or_carry_nul(
