@@ -137,7 +137,7 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     return Identity(
         remote_id=_user_id(user) or "",
         email=email,
-        email_exact=email is None or email == raw_email,
+        email_exact=email is None or email == str(raw_email).strip(),
         first_name=_text(user.get("firstName", user.get("first_name"))),
         last_name=_text(user.get("lastName", user.get("last_name"))),
         email_verified=verified if isinstance(verified, bool) else None,
