@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+MAX_ISSUER_LENGTH = 64
+
 
 class RemoteIdentity(models.Model):
     """One auth-server user, mirrored: (issuer, remote id) is the stable key, never the e-mail."""
@@ -11,7 +13,8 @@ class RemoteIdentity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remote_identity"
     )
     issuer = models.CharField(
-        max_length=64, help_text="The operator's name for the auth server (AUTH_ISSUER_ID)."
+        max_length=MAX_ISSUER_LENGTH,
+        help_text="The operator's name for the auth server (AUTH_ISSUER_ID).",
     )
     remote_id = models.CharField(max_length=254)
     email = models.CharField(max_length=254, blank=True)
