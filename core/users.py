@@ -74,8 +74,12 @@ class UserSync:
             .first()
         )
 
-    def provision(self, identity: Identity) -> tuple[Any, bool]:
-        """Create (or link by e-mail) the local user of a first-seen identity."""
+    def provision(self, identity: Identity, *, retry: bool = True) -> tuple[Any, bool]:
+        """Create (or link by e-mail) the local user of a first-seen identity.
+
+        A concurrent request that took the link, the username or the account first is met by
+        using its link, or by deciding once more.
+        """
         if self.provisioning == "deny":
             raise UserDenied("provisioning is off for unknown users")
         user = self.find_by_email(identity) if self.provisioning == "link_email" else None
@@ -88,6 +92,8 @@ class UserSync:
                 RemoteIdentity.objects.create(user=user, **self.link_fields(identity))
         except IntegrityError:
             link = self.find(identity)  # a concurrent request created it first
+            if link is None and retry:
+                return self.provision(identity, retry=False)
             if link is None:
                 raise
             self.update(link, identity)

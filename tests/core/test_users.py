@@ -182,3 +182,18 @@ def test_a_new_user_whose_email_another_account_holds_is_created_without_it() ->
 
     assert created
     assert user.email == ""
+
+
+@pytest.mark.django_db
+def test_a_username_taken_between_the_check_and_the_insert_gets_no_500() -> None:
+    get_user_model().objects.create_user("racer")  # another request's insert, after our check
+    answers = iter(["racer"])
+
+    class Racing(UserSync):
+        def free_username(self, identity: Identity) -> str:
+            return next(answers, None) or super().free_username(identity)
+
+    user, created = Racing().sync(Identity(remote_id="r-race"))
+
+    assert created
+    assert user.username == "local:r-race"

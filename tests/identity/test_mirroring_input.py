@@ -77,3 +77,25 @@ def test_a_deny_refusal_is_remembered_and_replayed(
     assert [r.status_code for r in (first, second, third)] == [403, 403, 403]
     assert {r.json()["code"] for r in (first, second, third)} == {"user_not_provisioned"}
     assert remote_auth.calls(ME) == 1
+
+
+def test_an_email_moving_between_users_never_sits_on_two_accounts(
+    api: Any, remote_auth: LocalAuthServer, demo_users: dict[str, DemoUser]
+) -> None:
+    alice, bob = demo_users["alice"], demo_users["bob"]
+    alice_token, bob_token = remote_auth.mint_token(alice.id), remote_auth.mint_token(bob.id)
+    assert call(api, alice_token).status_code == 200
+    remote_auth.update_user(alice.id, email="alice.new@acme.test")
+    remote_auth.update_user(bob.id, email=alice.email)
+
+    assert call(api, bob_token).status_code == 200  # alice's account here still holds it
+    assert emails() == {alice.id: alice.email, bob.id: ""}
+
+    assert call(api, alice_token).status_code == 200
+    assert call(api, bob_token).status_code == 200
+    assert emails() == {alice.id: "alice.new@acme.test", bob.id: alice.email}
+
+
+def emails() -> dict[str, str]:
+    links = RemoteIdentity.objects.select_related("user")
+    return {link.remote_id: link.user.email for link in links}
