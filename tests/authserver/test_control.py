@@ -200,3 +200,12 @@ def test_emails_keep_their_case_and_names_may_be_long_or_carry_nul(
         "B\u0000b",
     )
     assert auth_server_clean.user("root@corp.test")["id"] == updated["id"]
+
+
+def test_user_ids_can_be_integers(auth_server_clean: LocalAuthServer) -> None:
+    auth_server_clean.configure(user_id_type="integer")
+    alice = auth_server_clean.user("alice@acme.test")
+
+    body = me(auth_server_clean, auth_server_clean.mint_token(alice["id"])).json()["data"]
+
+    assert body["user"]["sub"] == alice["number"] == 1

@@ -94,4 +94,5 @@ def test_reset_restores_start_up_shapes(auth_server_clean: LocalAuthServer) -> N
         "meShape": "data.user",
         "userIdKey": "sub",
         "orgField": "stated",
+        "userIdType": "string",
     }

@@ -25,15 +25,20 @@ def use(settings: Any, server: LocalAuthServer, issuer: str) -> None:
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": server.url, "ISSUER_ID": issuer}
 
 
+@pytest.mark.parametrize("id_type", ["string", "integer"])
 def test_the_same_user_id_at_two_auth_servers_stays_two_people(
     api: Any,
     settings: Any,
     auth_server_clean: LocalAuthServer,
     staging: LocalAuthServer,
     demo_users: dict[str, DemoUser],
+    id_type: str,
 ) -> None:
     alice = demo_users["alice"]  # one id, two auth servers with the same seed
+    for server in (auth_server_clean, staging):
+        server.configure(user_id_type=id_type)
     staging.update_user(alice.id, email="tester@staging.test")
+    remote_id = alice.id if id_type == "string" else "1"
     production_token = auth_server_clean.mint_token(alice.id)
     staging_token = staging.mint_token(alice.id)
 
@@ -43,7 +48,7 @@ def test_the_same_user_id_at_two_auth_servers_stays_two_people(
         use(settings, staging, "staging")
         assert call(api, staging_token).status_code == 200
 
-    links = RemoteIdentity.objects.filter(remote_id=alice.id).select_related("user")
+    links = RemoteIdentity.objects.filter(remote_id=remote_id).select_related("user")
     emails = {link.issuer: link.user.email for link in links}
     assert emails == {"production": alice.email, "staging": "tester@staging.test"}
     assert get_user_model().objects.count() == 2
