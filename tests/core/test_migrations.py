@@ -25,10 +25,13 @@ def old_schema(transactional_db: Any) -> Iterator[Any]:
 
 
 def executor_leaves() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves: list[tuple[str, str]] = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return leaves
 
 
-def test_existing_rows_move_to_the_configured_issuer_and_origin(old_schema: Any, settings) -> None:
+def test_existing_rows_move_to_the_configured_issuer_and_origin(
+    old_schema: Any, settings: Any
+) -> None:
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "ISSUER_ID": "production"}
     user_model = old_schema.get_model("auth", "User")
     link_model = old_schema.get_model("core", "RemoteIdentity")
