@@ -1,5 +1,6 @@
 """Keep derived state honest: e-mail keys follow users, and a local change to a mirrored user
-invalidates its cached tokens."""
+invalidates its cached tokens.
+"""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .conf import remote_auth_settings as conf
 from .models import EmailKey, RemoteIdentity
 from .revocation import revoke_user
 from .text import email_key
@@ -28,7 +30,7 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
     if created:
         return
     remote_id = (
-        RemoteIdentity.objects.filter(user_id=instance.pk)
+        RemoteIdentity.objects.filter(user_id=instance.pk, issuer=conf.ISSUER_ID)
         .values_list("remote_id", flat=True)
         .first()
     )

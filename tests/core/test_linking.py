@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from core.exceptions import UserDenied
 from core.identity import Identity
+from core.linking import holders
 from core.models import RemoteIdentity
 from core.users import UserSync
 
@@ -81,3 +82,14 @@ def test_no_match_creates_a_new_account() -> None:
 
     assert created
     assert user.email == "pat@corp.test"
+
+
+def test_the_email_key_follows_a_changed_email() -> None:
+    pat = get_user_model().objects.create_user("pat", email="old@corp.test")
+    pat.email = "Pat@Corp.test"
+    pat.save()
+
+    user, _ = link_email().sync(person())
+
+    assert user.pk == pat.pk
+    assert not holders("old@corp.test").exists()
