@@ -7,10 +7,17 @@ from typing import Literal
 Envelope = Literal["wrapped", "bare"]
 MeShape = Literal["data.user", "user", "data", "body"]
 UserIdKey = Literal["sub", "id"]
+OrgField = Literal["stated", "absent"]
+UserIdType = Literal["string", "integer"]
 
 ENVELOPES: tuple[Envelope, ...] = ("wrapped", "bare")
 ME_SHAPES: tuple[MeShape, ...] = ("data.user", "user", "data", "body")
 USER_ID_KEYS: tuple[UserIdKey, ...] = ("sub", "id")
+# "absent": /me says nothing about the organization (no `org`, no `organization`), as servers
+# without organizations answer.
+ORG_FIELDS: tuple[OrgField, ...] = ("stated", "absent")
+# "integer": users' ids are answered as 1, 2, ... (as many Node servers number them).
+USER_ID_TYPES: tuple[UserIdType, ...] = ("string", "integer")
 
 # Dev only: anyone can forge tokens for a server started with this value.
 DEV_SECRET = "local-dev-secret-change-me"  # noqa: S105 - public on purpose

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .calls import CallCounter
-from .config import ENVELOPES, ME_SHAPES, USER_ID_KEYS
+from .config import ENVELOPES, ME_SHAPES, ORG_FIELDS, USER_ID_KEYS, USER_ID_TYPES
 from .directory import DuplicateEmail, UnknownOrganization, UnknownUser
 from .errors import BadRequest, Conflict, NotFound
 from .faults import FaultBook, FaultSpecError, parse_fault
@@ -23,8 +23,20 @@ from .validation import invalid, required_str
 from .wire import Request, Response, json_response
 
 PREFIX = "/__control__"
-CONFIG_KEYS = {"envelope": ENVELOPES, "meShape": ME_SHAPES, "userIdKey": USER_ID_KEYS}
-SETTING_NAMES = {"envelope": "envelope", "meShape": "me_shape", "userIdKey": "user_id_key"}
+CONFIG_KEYS = {
+    "envelope": ENVELOPES,
+    "meShape": ME_SHAPES,
+    "userIdKey": USER_ID_KEYS,
+    "orgField": ORG_FIELDS,
+    "userIdType": USER_ID_TYPES,
+}
+SETTING_NAMES = {
+    "envelope": "envelope",
+    "meShape": "me_shape",
+    "userIdKey": "user_id_key",
+    "orgField": "org_field",
+    "userIdType": "user_id_type",
+}
 
 
 class ControlApi:
@@ -139,6 +151,8 @@ class ControlApi:
                 "envelope": current.envelope,
                 "meShape": current.me_shape,
                 "userIdKey": current.user_id_key,
+                "orgField": current.org_field,
+                "userIdType": current.user_id_type,
             },
         )
 
@@ -170,5 +184,5 @@ class ControlApi:
 
 
 def admin_json(user: User) -> dict[str, Any]:
-    """Return a user as the control API shows it: public fields, `id` and `active`."""
-    return {**user_json(user, "id"), "active": user.active}
+    """Return a user as the control API shows it: public fields, `id`, `number` and `active`."""
+    return {**user_json(user, "id"), "number": user.number, "active": user.active}

@@ -37,7 +37,9 @@ class Directory:
     def restore(self, seed: Seed) -> None:
         """Replace every record with those of `seed`."""
         with self._lock:
-            self._users = {user.id: user for user in seed.users}
+            self._users = {
+                user.id: replace(user, number=n) for n, user in enumerate(seed.users, start=1)
+            }
             self._emails = {user.email: user.id for user in seed.users}
             self._orgs = {org.id: org for org in seed.organizations}
 
@@ -64,7 +66,7 @@ class Directory:
             if user.email in self._emails:
                 raise DuplicateEmail(user.email)
             self._orgs[org.id] = org
-            self._users[user.id] = user
+            self._users[user.id] = replace(user, number=len(self._users) + 1)
             self._emails[user.email] = user.id
 
     def save_org(self, org: Organization) -> None:
@@ -80,14 +82,14 @@ class Directory:
                 raise UnknownUser(user_id)
             updated = replace(current, **changes)
             self._check(current, updated)
-            self._emails.pop(current.email)
-            self._emails[updated.email] = updated.id
+            self._emails.pop(current.email.lower())
+            self._emails[updated.email.lower()] = updated.id
             self._users[user_id] = updated
             return updated
 
     def _check(self, current: User, updated: User) -> None:
-        owner = self._emails.get(updated.email)
+        owner = self._emails.get(updated.email.lower())
         if owner is not None and owner != current.id:
             raise DuplicateEmail(updated.email)
-        if updated.org_id not in self._orgs:
+        if updated.org_id and updated.org_id not in self._orgs:
             raise UnknownOrganization(updated.org_id)

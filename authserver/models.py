@@ -25,19 +25,20 @@ class User:
     password_hash: str
     first_name: str
     last_name: str
-    org_id: str
+    org_id: str  # "" for none: answered as `"org": null, "organization": null`
     products: tuple[str, ...] = ()
     role: str = "member"
     email_verified: bool = False
     active: bool = True
+    number: int = 0  # 1, 2, ... in the order users were stored: the id when ids are integers
 
 
-def user_json(user: User, id_key: str = "sub") -> dict[str, Any]:
-    """Return the public JSON form of `user`, its id under `id_key`."""
+def user_json(user: User, id_key: str = "sub", integer_id: bool = False) -> dict[str, Any]:
+    """Return the public JSON form of `user`, its id (or number) under `id_key`."""
     return {
-        id_key: user.id,
+        id_key: user.number if integer_id else user.id,
         "email": user.email,
-        "org": user.org_id,
+        "org": user.org_id or None,
         "products": list(user.products),
         "firstName": user.first_name,
         "lastName": user.last_name,

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .config import Envelope, MeShape, UserIdKey
+from .config import Envelope, MeShape, OrgField, UserIdKey, UserIdType
 from .models import Organization, User, licenses_json, org_json, user_json
 from .wire import Response, json_response
 
@@ -20,6 +20,8 @@ class ShapeSettings:
     envelope: Envelope = "wrapped"
     me_shape: MeShape = "data.user"
     user_id_key: UserIdKey = "sub"
+    org_field: OrgField = "stated"
+    user_id_type: UserIdType = "string"
 
 
 class Shapes:
@@ -61,13 +63,16 @@ class Shapes:
 
     def user(self, user: User) -> dict[str, Any]:
         """Return the JSON form of `user` with the configured id key."""
-        return user_json(user, self._current.user_id_key)
+        current = self._current
+        return user_json(user, current.user_id_key, current.user_id_type == "integer")
 
     def me(self, user: User, org: Organization | None) -> Response:
         """Return the /me answer in the configured shape."""
         settings = self._current  # One snapshot, even if reconfigured meanwhile.
-        user_obj = user_json(user, settings.user_id_key)
+        user_obj = user_json(user, settings.user_id_key, settings.user_id_type == "integer")
         extras = org_fields(org)
+        if settings.org_field == "absent":
+            del user_obj["org"], extras["organization"]
         shape = settings.me_shape
         if shape == "user":
             return json_response(200, {"ok": True, "user": user_obj, **extras})

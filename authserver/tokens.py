@@ -59,7 +59,7 @@ class TokenIssuer:
         payload: dict[str, Any] = {
             "sub": user.id,
             "email": user.email,
-            "org": user.org_id,
+            "org": user.org_id or None,
             "products": list(user.products),
             "iat": now,
             "exp": now + (self._ttl if ttl is None else ttl),

@@ -11,7 +11,7 @@ Reader = Callable[[dict[str, Any], str], Any]
 
 # JSON key -> (User field, reader of the value)
 FIELDS: dict[str, tuple[str, Reader]] = {
-    "email": ("email", v.email),
+    "email": ("email", v.email_as_given),
     "firstName": ("first_name", v.required_str),
     "lastName": ("last_name", v.required_str),
     "role": ("role", v.required_str),
@@ -43,6 +43,8 @@ def parse_user_patch(body: dict[str, Any]) -> UserPatch:
     unknown = set(body) - set(FIELDS) - {"organization", "password"}
     if unknown:
         raise v.invalid(f"Unknown user fields: {', '.join(sorted(unknown))}.")
+    if _no_organization(body):
+        return UserPatch(changes={"org_id": ""})
     changes = {name: read(body, key) for key, (name, read) in FIELDS.items() if key in body}
     if any(value is None for value in changes.values()):
         raise v.invalid("User fields cannot be set to null.")
@@ -52,6 +54,14 @@ def parse_user_patch(body: dict[str, Any]) -> UserPatch:
     if spec is not None and changes.setdefault("org_id", spec.id) != spec.id:
         raise v.invalid("org and organization.id disagree.")
     return UserPatch(changes=changes, organization=spec)
+
+
+def _no_organization(body: dict[str, Any]) -> bool:
+    """Return True for `{"org": null}` or `{"organization": null}`: take the user out of any."""
+    nulls = [key for key in ("org", "organization") if key in body and body[key] is None]
+    if nulls and len(body) > len(nulls):
+        raise v.invalid("Setting the organization to null cannot be combined with other changes.")
+    return bool(nulls)
 
 
 def _org_spec(value: Any) -> OrgSpec | None:

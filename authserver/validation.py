@@ -52,6 +52,14 @@ def email(body: dict[str, Any], key: str = "email") -> str:
     return value
 
 
+def email_as_given(body: dict[str, Any], key: str = "email") -> str:
+    """Return the email at `key` with its case kept (tests of case folding); raise unless valid."""
+    value = required_str(body, key)
+    if not EMAIL_RE.match(value):
+        raise invalid(f"{key} must be an email address.")
+    return value
+
+
 def new_password(body: dict[str, Any], key: str = "password") -> str:
     """Return a password to set (unstripped); raise if shorter than the minimum."""
     value = body.get(key)

@@ -35,7 +35,7 @@ def uncached_verifier() -> Verifier:
         base.cache.shared,
         LocalTTLCache(0),
         prefix=conf.CACHE_PREFIX,
-        base_url=conf.BASE_URL,
+        issuer=str(conf.ISSUER_ID),
         hash_key=hash_key(),
     )
     policy = replace(base.policy, positive_ttl=0, negative_ttl=0, local_ttl=0, grace=0)

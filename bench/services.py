@@ -38,8 +38,14 @@ class Stores:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "AUTH_SERVICE_URL": auth_url,
+            "AUTH_ISSUER_ID": run_issuer(auth_url),
             "DEBUG": "0",
         }
+
+
+def run_issuer(auth_url: str) -> str:
+    """Return this run's issuer id: its own auth server, so its own cache namespace."""
+    return f"bench {auth_url}"
 
 
 def ensure_database(stores: Stores) -> None:
@@ -56,14 +62,15 @@ def ensure_database(stores: Stores) -> None:
 def forget_run_keys(stores: Stores, auth_url: str) -> int:
     """Delete this run's keys from the bench Redis db; return how many there were.
 
-    Every key the adapter writes is namespaced by the auth server's URL, and each run starts its
-    own auth server on a free port: deleting that namespace, rather than flushing the db, leaves
-    alone a run going on beside this one (two test suites' smoke tests, say).
+    Every key the adapter writes is namespaced by the issuer id, and each run starts its own auth
+    server on a free port under its own issuer (`run_issuer`): deleting that namespace, rather
+    than flushing the db, leaves alone a run going on beside this one (two test suites' smoke
+    tests, say).
     """
     from core.cache import namespace_for
     from core.conf import remote_auth_settings
 
-    pattern = f"*{remote_auth_settings.CACHE_PREFIX}:{namespace_for(auth_url)}:*"
+    pattern = f"*{remote_auth_settings.CACHE_PREFIX}:{namespace_for(run_issuer(auth_url))}:*"
     client = redis.Redis.from_url(stores.redis_url, socket_timeout=5)
     try:
         keys = list(client.scan_iter(match=pattern, count=1000))

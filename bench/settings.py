@@ -1,7 +1,8 @@
 """Settings for the benchmark: production-shaped base settings, one URLconf with every variant.
 
-The harness sets DATABASE_URL, REDIS_URL and AUTH_SERVICE_URL (read by `config.settings.base`)
-before this module is imported, in its own process and in gunicorn's.
+The harness sets DATABASE_URL, REDIS_URL, AUTH_SERVICE_URL and AUTH_ISSUER_ID (one per run, see
+`services.run_issuer`; read by `config.settings.base`) before this module is imported, in its own
+process and in gunicorn's.
 """
 
 from config.settings.base import *  # noqa: F403

@@ -1,4 +1,4 @@
-"""Admin for mirrored identities: read-only, since only verification writes them."""
+"""Admin for mirrored identities: read-only, since only verification (and link_identity) writes them."""
 
 from typing import Any
 
@@ -12,10 +12,19 @@ from .models import RemoteIdentity
 class RemoteIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Show mirrored identities read-only: only verification writes them."""
 
-    list_display = ("remote_id", "email", "user", "organization_id", "updated_at")
+    list_display = ("remote_id", "issuer", "email", "user", "organization_id", "updated_at")
+    list_filter = ("issuer",)
     list_select_related = ("user",)
     search_fields = ("email", "remote_id", "user__email")
-    readonly_fields = ("user", "remote_id", "email", "organization_id", "created_at", "updated_at")
+    readonly_fields = (
+        "user",
+        "issuer",
+        "remote_id",
+        "email",
+        "organization_id",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

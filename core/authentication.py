@@ -20,13 +20,13 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from .clientaddr import client_key
 from .conf import remote_auth_settings
 from .defaults import default_user_sync, default_verifier
-from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable
+from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable, UserDenied
 from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
 from .signals import identity_verified
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
-from .users import UserDenied, UserSync, from_snapshot, snapshot
+from .users import UserSync, from_snapshot, snapshot
 from .verifier import Verification, Verifier
 
 logger = logging.getLogger("core.verification")
@@ -181,6 +181,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         except Rejected as exc:
             self.log("rejected", "memory", credential, reason=exc.reason)
             raise InvalidToken() from exc
+        except UserDenied as exc:
+            self.log("denied", "memory", credential, reason=str(exc))
+            raise NotProvisioned() from exc
         if verification is not None:
             self.log("ok", "memory", credential, user=verification.identity.remote_id)
         return verification

@@ -1,7 +1,8 @@
 """The verification cache: in-process first, then the shared Django cache (Redis in production).
 
 Keys are `prefix : namespace : kind : HMAC(whole token)`. The namespace is derived from the auth
-server's URL, so pointing SaaS Admin at another auth server never serves the old server's answers.
+server's operator name (AUTH_ISSUER_ID), never its URL: another auth server never gets the old one's
+answers, and one server reached under two URLs (directly, through a tunnel) shares one namespace.
 A shared-cache outage is never raised: see core.safecache.
 """
 
@@ -17,9 +18,9 @@ from .tokens import keyed_hash
 Entry = dict[str, Any]
 
 
-def namespace_for(base_url: str) -> str:
-    """Return a short stable name for an auth server URL (scheme, host and port, lower-cased)."""
-    return hashlib.sha256(base_url.strip().rstrip("/").lower().encode()).hexdigest()[:16]
+def namespace_for(issuer: str) -> str:
+    """Return a short stable name for an auth server's issuer id."""
+    return hashlib.sha256(issuer.strip().encode()).hexdigest()[:16]
 
 
 class VerificationCache:
@@ -31,7 +32,7 @@ class VerificationCache:
         local: LocalTTLCache,
         *,
         prefix: str,
-        base_url: str,
+        issuer: str,
         hash_key: bytes,
     ) -> None:
         self.shared = shared if isinstance(shared, SafeCache) else SafeCache(shared)
@@ -40,7 +41,7 @@ class VerificationCache:
         self.marks = LocalTTLCache(local.max_size, clock=local.clock)
         self.hash_key = hash_key
         self.prefix = prefix
-        self.base = f"{prefix}:{namespace_for(base_url)}"
+        self.base = f"{prefix}:{namespace_for(issuer)}"
 
     def token_key(self, token: str) -> str:
         """Return the cache key of a token: the prefix, the namespace and a keyed hash."""

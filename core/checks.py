@@ -9,6 +9,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from .clientaddr import trusted_proxies
 from .conf import CHOICES
 from .conf import remote_auth_settings as conf
+from .models import MAX_ISSUER_LENGTH
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 AUTH_CLASS = "core.authentication.RemoteJWTAuthentication"
@@ -73,6 +74,15 @@ def _ttl_messages() -> list[CheckMessage]:
             Error(
                 "REMOTE_AUTH['PROVISIONING'] must be create, link_email or deny.",
                 id="remote_auth.E005",
+            )
+        )
+    issuer = conf.ISSUER_ID
+    if not isinstance(issuer, str) or not issuer.strip() or len(issuer) > MAX_ISSUER_LENGTH:
+        messages.append(
+            Error(
+                f"REMOTE_AUTH['ISSUER_ID'] must be a name of 1 to {MAX_ISSUER_LENGTH} characters.",
+                hint="Set AUTH_ISSUER_ID to the operator's name for the auth server.",
+                id="remote_auth.E010",
             )
         )
     return messages

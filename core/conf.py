@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "LOCAL_ISSUER": "saas-admin",
     # User mirroring.
     "PROVISIONING": "create",  # create | link_email | deny
+    "ISSUER_ID": "local",  # the operator's name for the auth server: identities are keyed by it
+    "LINK_UNVERIFIED_EMAIL": False,
     "USER_SYNC_CLASS": "core.users.UserSync",
     "FIELD_MAP": {"email": "email", "first_name": "first_name", "last_name": "last_name"},
     # Resilience.

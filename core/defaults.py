@@ -51,7 +51,7 @@ def default_cache() -> VerificationCache:
         caches[conf.CACHE_ALIAS],
         LocalTTLCache(int(conf.LOCAL_CACHE_SIZE)),
         prefix=conf.CACHE_PREFIX,
-        base_url=conf.BASE_URL,
+        issuer=str(conf.ISSUER_ID),
         hash_key=hash_key(),
     )
     return verification_cache
@@ -89,7 +89,9 @@ def default_verifier() -> Verifier:
             per_minute=int(conf.BUDGET_PER_MINUTE),
             per_client=int(conf.BUDGET_PER_CLIENT),
         ),
-        degraded=LocalSignatureVerifier(conf.JWT_SECRET) if conf.JWT_SECRET else None,
+        degraded=LocalSignatureVerifier(conf.JWT_SECRET, str(conf.ISSUER_ID))
+        if conf.JWT_SECRET
+        else None,
         screen=server_token_format(),
     )
 
@@ -117,7 +119,12 @@ def default_upstream() -> Upstream:
 def default_user_sync() -> UserSync:
     """Return the configured user-mirroring policy."""
     sync_class: type[UserSync] = conf.USER_SYNC_CLASS
-    return sync_class(provisioning=conf.PROVISIONING, field_map=dict(conf.FIELD_MAP))
+    return sync_class(
+        provisioning=conf.PROVISIONING,
+        field_map=dict(conf.FIELD_MAP),
+        issuer=str(conf.ISSUER_ID),
+        link_unverified=bool(conf.LINK_UNVERIFIED_EMAIL),
+    )
 
 
 def reset_defaults(**kwargs: Any) -> None:

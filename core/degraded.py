@@ -37,8 +37,8 @@ def identity_from_claims(claims: dict[str, Any]) -> Identity:
 class LocalSignatureVerifier:
     """Verify HS256 tokens with the shared secret and map them to already-mirrored users."""
 
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
+    def __init__(self, secret: str, issuer: str = "local") -> None:
+        self.secret, self.issuer = secret, issuer
 
     def __call__(self, token: str) -> Verification | None:
         """Return a degraded Verification (verified_at = the token's iat), or None when refused."""
@@ -47,7 +47,11 @@ class LocalSignatureVerifier:
         except jwt.PyJWTError as exc:
             logger.info("degraded verification refused: %s", type(exc).__name__)
             return None
-        link = RemoteIdentity.objects.select_related("user").filter(remote_id=claims["sub"]).first()
+        link = (
+            RemoteIdentity.objects.select_related("user")
+            .filter(issuer=self.issuer, remote_id=claims["sub"])
+            .first()
+        )
         if link is None:
             return None
         issued_at = float(claims.get("iat") or time.time())

@@ -6,6 +6,9 @@
     ├── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
     └── ShareSpent       not asked: this client spent its share of the upstream budget
 
+Apart from them, UserDenied: the auth server vouched for the user, but our provisioning policy
+refuses to give them a local account.
+
 `reason` is for logs only; it never carries a token, a password or an upstream body.
 """
 
@@ -51,3 +54,7 @@ class ShareSpent(AuthServiceError):
     def __init__(self, reason: str, *, retry_after: int) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class UserDenied(Exception):
+    """Provisioning policy refuses this identity (mode `deny`, or an unsafe e-mail link)."""

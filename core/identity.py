@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .exceptions import BadResponse
+from .text import clean_text
 
 MAX_FIELD_LENGTH = 254
 
@@ -18,15 +19,22 @@ class Organization:
 
 @dataclass(frozen=True)
 class Identity:
-    """Who a token belongs to. Name fields are None when the auth server did not say."""
+    """Who a token belongs to. Name fields are None when the auth server did not say.
+
+    `email_exact` is False when the e-mail had to be cleaned or cut: it is shown, never linked on.
+    `organization_stated` tells an explicit "no organization" (True) from silence (False) when
+    `organization` is None.
+    """
 
     remote_id: str
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     email_verified: bool | None = None
+    email_exact: bool = True
     role: str | None = None
     organization: Organization | None = None
+    organization_stated: bool = False
     products: tuple[str, ...] = ()
     licenses: dict[str, Any] = field(default_factory=dict)
     expires_at: int | None = None
@@ -86,10 +94,17 @@ def _user_id(user: dict[str, Any]) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    """Return a trimmed string, or None when absent or blank (unknown, never "blank it")."""
-    if isinstance(value, str) and value.strip():
-        return value.strip()[:MAX_FIELD_LENGTH]
+    """Return a cleaned string, or None when absent or blank (unknown, never "blank it")."""
+    if isinstance(value, str) and clean_text(value, MAX_FIELD_LENGTH):
+        return clean_text(value, MAX_FIELD_LENGTH)
     return None
+
+
+def _organization_stated(user: dict[str, Any], context: dict[str, Any]) -> bool:
+    """Return True when the body says anything about the organization, null included."""
+    return "organization" in context or any(
+        key in user for key in ("org", "organizationId", "organization")
+    )
 
 
 def _organization(user: dict[str, Any], context: dict[str, Any]) -> Organization | None:
@@ -117,14 +132,18 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     raw_licenses = context.get("licenses")
     licenses: dict[str, Any] = raw_licenses if isinstance(raw_licenses, dict) else {}
     verified = user.get("emailVerified")
+    raw_email = user.get("email")
+    email = _text(raw_email)
     return Identity(
         remote_id=_user_id(user) or "",
-        email=_text(user.get("email")),
+        email=email,
+        email_exact=email is None or email == str(raw_email).strip(),
         first_name=_text(user.get("firstName", user.get("first_name"))),
         last_name=_text(user.get("lastName", user.get("last_name"))),
         email_verified=verified if isinstance(verified, bool) else None,
         role=_text(user.get("role")),
         organization=_organization(user, context),
+        organization_stated=_organization_stated(user, context),
         products=_products(user, licenses),
         licenses=licenses,
         expires_at=expires_at,

@@ -1,4 +1,6 @@
-"""Keep cached snapshots honest: a local change to a mirrored user invalidates its cached tokens."""
+"""Keep derived state honest: e-mail keys follow users, and a local change to a mirrored user
+invalidates its cached tokens.
+"""
 
 from typing import Any
 
@@ -6,8 +8,20 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import RemoteIdentity
+from .conf import remote_auth_settings as conf
+from .models import EmailKey, RemoteIdentity
 from .revocation import revoke_user
+from .text import email_key
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="core.user_email_key")
+def keep_email_key(sender: type, instance: Any, **kwargs: Any) -> None:
+    """Store the saved user's e-mail in its comparable form, where it changed."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "email" not in update_fields:
+        return
+    key = email_key(getattr(instance, "email", "") or "")
+    EmailKey.objects.update_or_create(user_id=instance.pk, defaults={"key": key})
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="core.user_saved")
@@ -16,7 +30,7 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
     if created:
         return
     remote_id = (
-        RemoteIdentity.objects.filter(user_id=instance.pk)
+        RemoteIdentity.objects.filter(user_id=instance.pk, issuer=conf.ISSUER_ID)
         .values_list("remote_id", flat=True)
         .first()
     )

@@ -4,6 +4,7 @@ cache (in-process → shared) ─hit→ Verification(source=memory|redis)
   └─miss→ screen: not the auth server's token → Rejected, remembered in-process only
   └─miss→ single-flight → breaker → budget (and the client's share) → client.me → mirror → store
              └─ rejected: negative entry stored, Rejected raised
+             └─ mirroring refused (UserDenied): negative entry stored, replayed as UserDenied
              └─ unavailable / bad response: grace (bounded, opt-in) → degraded (opt-in) → raised
 """
 
@@ -16,7 +17,7 @@ from .breaker import CircuitBreaker
 from .budget import UpstreamBudget
 from .cache import Entry, VerificationCache
 from .client import AuthServiceClient
-from .exceptions import BadResponse, Rejected, Unavailable
+from .exceptions import BadResponse, Rejected, Unavailable, UserDenied
 from .identity import Identity
 from .singleflight import SingleFlight
 from .tokens import NotServerToken, ServerTokenFormat
@@ -148,8 +149,12 @@ class Verifier:
         except Rejected as exc:
             self._store_rejection(key, exc, exp)
             raise
-        entry = self._store_identity(key, identity, mirror(identity), exp)
-        return entry, "remote"
+        try:
+            user = mirror(identity)
+        except UserDenied:
+            self._store_negative(key, {"kind": "denied", "remote_id": identity.remote_id}, exp)
+            raise
+        return self._store_identity(key, identity, user, exp), "remote"
 
     def _store_identity(
         self, key: str, identity: Identity, user: dict[str, Any], exp: int | None
@@ -171,11 +176,17 @@ class Verifier:
         return entry
 
     def _store_rejection(self, key: str, exc: Rejected, exp: int | None) -> None:
-        entry = {"kind": "rejected", "status": exc.status, "code": exc.code, "exp": exp}
+        self._store_negative(key, {"kind": "rejected", "status": exc.status, "code": exc.code}, exp)
+
+    def _store_negative(self, key: str, entry: Entry, exp: int | None) -> None:
         ttl = min(self.policy.negative_ttl, max(1.0, self._life(exp, self.clock())))
-        self.cache.put(key, entry, shared_ttl=ttl, local_ttl=min(ttl, self.policy.local_ttl))
+        self.cache.put(
+            key, {**entry, "exp": exp}, shared_ttl=ttl, local_ttl=min(ttl, self.policy.local_ttl)
+        )
 
     def _answer(self, entry: Entry, source: str) -> Verification:
+        if entry["kind"] == "denied":
+            raise UserDenied("cached refusal: provisioning refused this user")
         if entry["kind"] != "ok":
             raise Rejected("cached rejection", status=entry["status"], code=entry["code"])
         identity = Identity.from_dict(entry["identity"])

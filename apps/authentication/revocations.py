@@ -92,9 +92,10 @@ class RevocationView(APIView):
         body.is_valid(raise_exception=True)
         remote_id, action = body.validated_data["userId"], body.validated_data["action"]
         if action == "disable_user":
-            get_user_model().objects.filter(remote_identity__remote_id=remote_id).update(
-                is_active=False
-            )
+            get_user_model().objects.filter(
+                remote_identity__issuer=remote_auth_settings.ISSUER_ID,
+                remote_identity__remote_id=remote_id,
+            ).update(is_active=False)
         revoke_user(remote_id)
         return Response({"userId": remote_id, "action": action, "code": "revoked"})
 

@@ -91,8 +91,8 @@ UNAUTHORIZED = ErrorResponse(
 NOT_PROVISIONED = ErrorResponse(
     "The caller is authenticated but may not use SaaS Admin.",
     {
-        "user_not_provisioned": "unknown user and provisioning is `deny`, or an ambiguous "
-        "e-mail link",
+        "user_not_provisioned": "unknown user and provisioning is `deny`, or an e-mail link "
+        "refused as unsafe (unverified e-mail, staff account, e-mail shared by two accounts)",
     },
     component="NotProvisioned",
 )

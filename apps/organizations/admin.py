@@ -11,8 +11,8 @@ from .models import Membership, Organization
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
-    fields = ("user", "role", "is_active", "updated_at")
-    readonly_fields = ("updated_at",)
+    fields = ("user", "role", "is_active", "origin", "updated_at")
+    readonly_fields = ("origin", "updated_at")
     autocomplete_fields = ("user",)
 
 
@@ -32,8 +32,16 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("user", "user__email", "organization", "role", "is_active", "updated_at")
-    list_filter = ("role", "is_active", "organization__status")
+    list_display = (
+        "user",
+        "user__email",
+        "organization",
+        "role",
+        "is_active",
+        "origin",
+        "updated_at",
+    )
+    list_filter = ("role", "is_active", "origin", "organization__status")
     list_select_related = ("user", "organization")
     search_fields = (
         "user__email",
@@ -42,4 +50,4 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "organization__remote_id",
     )
     autocomplete_fields = ("user", "organization")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("origin", "created_at", "updated_at")

@@ -1,5 +1,10 @@
 """Mirroring: write the organization and membership an Identity names into local models.
 
+After each authoritative verification a user's mirrored memberships are exactly what the auth
+server says: its organization (active), nothing else active. An explicit "no organization" (or an
+id we cannot store, logged) switches every mirrored membership off; silence changes nothing.
+Memberships staff created here (origin `local`) are never touched.
+
 Writes happen only when something differs, so a repeated verification costs one query. Concurrent
 first requests are safe: rows are keyed by unique constraints and created with `get_or_create`,
 which re-reads the winner's row after an IntegrityError.
@@ -23,24 +28,41 @@ logger = logging.getLogger(__name__)
 def mirror_membership(user: Any, identity: Identity) -> Membership | None:
     """Return the user's membership of the identity's organization, written only where it changed.
 
-    The user's other active memberships are switched off: a user belongs to one organization at
-    the auth server. An identity without a (well-formed) organization id changes nothing.
+    The user's other active mirrored memberships are switched off: a user belongs to one
+    organization at the auth server. None when the identity names no organization.
     """
+    if identity.organization is None and not identity.organization_stated:
+        return None  # the auth server does not say: leave memberships as they are
+    remote = storable(identity)
+    memberships = list(Membership.objects.filter(user=user).select_related("organization"))
+    current = join(user, remote, memberships, identity) if remote else None
+    mirrored = [m for m in memberships if m.origin == Membership.Origin.AUTH_SERVER]
+    deactivate([m for m in mirrored if m != current and m.is_active], identity)
+    return current
+
+
+def storable(identity: Identity) -> RemoteOrganization | None:
+    """Return the identity's organization, None when it has none or one we cannot store (logged)."""
     remote = identity.organization
-    if remote is None:
-        return None
-    if not is_valid_organization_id(remote.id):
+    if remote is not None and not is_valid_organization_id(remote.id):
         logger.warning("ignored malformed organization id of remote user %s", identity.remote_id)
         return None
-    memberships = list(Membership.objects.filter(user=user).select_related("organization"))
+    return remote
+
+
+def join(
+    user: Any, remote: RemoteOrganization, memberships: list[Membership], identity: Identity
+) -> Membership:
+    """Return the user's membership of `remote`, mirrored; one staff created is left as it is."""
     current = next((m for m in memberships if m.organization.remote_id == remote.id), None)
+    if current is not None and current.origin == Membership.Origin.LOCAL:
+        return current
     organization = current.organization if current else ensure_organization(remote)
     rename(organization, remote.name)
     role = known_role(identity.role)
     if current is None:
         current = ensure_membership(user, organization, role)
     update_membership(current, role)
-    deactivate([m for m in memberships if m.pk != current.pk and m.is_active], identity)
     return current
 
 
@@ -65,7 +87,9 @@ def rename(organization: Organization, name: str | None) -> None:
 def ensure_membership(user: Any, organization: Organization, role: Role | None) -> Membership:
     """Return the user's membership of the organization, creating it (default role `user`)."""
     membership, _ = Membership.objects.select_related("organization").get_or_create(
-        user=user, organization=organization, defaults={"role": role or Role.USER}
+        user=user,
+        organization=organization,
+        defaults={"role": role or Role.USER, "origin": Membership.Origin.AUTH_SERVER},
     )
     return membership
 
@@ -89,7 +113,7 @@ def update_membership(membership: Membership, role: Role | None) -> None:
 
 
 def deactivate(memberships: list[Membership], identity: Identity) -> None:
-    """Switch off memberships of organizations the auth server no longer puts the user in."""
+    """Switch off mirrored memberships of organizations the auth server no longer puts the user in."""
     if not memberships:
         return
     Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(

@@ -44,6 +44,10 @@ class Organization(models.Model):
 class Membership(models.Model):
     """A user's place in one organization; only an active one grants anything."""
 
+    class Origin(models.TextChoices):
+        AUTH_SERVER = "auth_server", "Auth server"
+        LOCAL = "local", "Created here by staff"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -57,6 +61,15 @@ class Membership(models.Model):
         help_text=(
             "Follows the auth server for mirrored users: it is switched off when the user moves "
             "to another organization there. To block a user here, deactivate the user."
+        ),
+    )
+    origin = models.CharField(
+        max_length=16,
+        choices=Origin.choices,
+        default=Origin.LOCAL,
+        help_text=(
+            "Auth server: mirrored, follows what the auth server says. Created here: kept apart, "
+            "never changed by mirroring."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

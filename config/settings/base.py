@@ -212,6 +212,9 @@ REMOTE_AUTH: dict[str, Any] = {
     "POSITIVE_TTL": env.int("AUTH_CACHE_TTL", default=60),
     "NEGATIVE_TTL": env.int("AUTH_NEGATIVE_CACHE_TTL", default=10),
     "PROVISIONING": env("AUTH_PROVISIONING", default="create"),
+    # The operator's name for the auth server (production, staging): identities are keyed by it.
+    "ISSUER_ID": env("AUTH_ISSUER_ID", default="local"),
+    "LINK_UNVERIFIED_EMAIL": env.bool("AUTH_LINK_UNVERIFIED_EMAIL", default=False),
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
     # Resilience: unset variables keep core.conf's defaults.
     **{

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, SIMPLE_JWT, env
+from .base import LOGGING, REMOTE_AUTH, SIMPLE_JWT, env
 
 
 def required(name: str) -> str:
@@ -23,6 +23,8 @@ LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": required("LOCAL_JWT_SIGNING_KEY")}
+# Identities are keyed by the auth server's name: never guessed from its URL in production.
+REMOTE_AUTH = {**REMOTE_AUTH, "ISSUER_ID": required("AUTH_ISSUER_ID")}
 
 # Believed only from TRUSTED_PROXIES: apps.observability.middleware drops the header from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -165,3 +165,47 @@ def test_configure_refuses_unknown_values(auth_server_clean: LocalAuthServer) ->
         auth_server_clean.configure(me_shape="everywhere")
     with pytest.raises(AuthServerError, match="400"):
         auth_server_clean.configure(colour="blue")
+
+
+def test_a_user_can_be_taken_out_of_every_organization(auth_server_clean: LocalAuthServer) -> None:
+    updated = auth_server_clean.update_user("alice@acme.test", org=None)
+    token = auth_server_clean.mint_token("alice@acme.test")
+
+    body = me(auth_server_clean, token).json()["data"]
+    assert updated["org"] is None
+    assert (body["user"]["org"], body["organization"]) == (None, None)
+
+
+def test_org_field_absent_says_nothing_about_the_organization(
+    auth_server_clean: LocalAuthServer,
+) -> None:
+    auth_server_clean.configure(org_field="absent")
+    token = auth_server_clean.mint_token("alice@acme.test")
+
+    body = me(auth_server_clean, token).json()["data"]
+    assert "org" not in body["user"]
+    assert "organization" not in body
+
+
+def test_emails_keep_their_case_and_names_may_be_long_or_carry_nul(
+    auth_server_clean: LocalAuthServer,
+) -> None:
+    updated = auth_server_clean.update_user(
+        "bob@acme.test", email="ROOT@corp.test", firstName="F" * 200, lastName="B\u0000b"
+    )
+
+    assert (updated["email"], updated["firstName"], updated["lastName"]) == (
+        "ROOT@corp.test",
+        "F" * 200,
+        "B\u0000b",
+    )
+    assert auth_server_clean.user("root@corp.test")["id"] == updated["id"]
+
+
+def test_user_ids_can_be_integers(auth_server_clean: LocalAuthServer) -> None:
+    auth_server_clean.configure(user_id_type="integer")
+    alice = auth_server_clean.user("alice@acme.test")
+
+    body = me(auth_server_clean, auth_server_clean.mint_token(alice["id"])).json()["data"]
+
+    assert body["user"]["sub"] == alice["number"] == 1

@@ -93,4 +93,6 @@ def test_reset_restores_start_up_shapes(auth_server_clean: LocalAuthServer) -> N
         "envelope": "wrapped",
         "meShape": "data.user",
         "userIdKey": "sub",
+        "orgField": "stated",
+        "userIdType": "string",
     }

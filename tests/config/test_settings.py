@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'cache': s.CACHES['default']['BACKEND'], 'db': s.DATABASES['default']"
-    "['ENGINE'], 'auth': s.REMOTE_AUTH['BASE_URL'], 'hosts': s.ALLOWED_HOSTS}))"
+    "['ENGINE'], 'auth': s.REMOTE_AUTH['BASE_URL'], 'hosts': s.ALLOWED_HOSTS, "
+    "'issuer': s.REMOTE_AUTH['ISSUER_ID']}))"
 )
 
 
@@ -26,6 +27,7 @@ def run(module: str, **env: str) -> subprocess.CompletedProcess[str]:
             "DATABASE_URL",
             "AUTH_SERVICE_URL",
             "LOCAL_JWT_SIGNING_KEY",
+            "AUTH_ISSUER_ID",
         }
     }
     return subprocess.run(
@@ -45,6 +47,7 @@ def test_local_defaults_are_sqlite_in_process_cache_and_local_auth_server() -> N
     assert shown["db"] == "django.db.backends.sqlite3"
     assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert shown["auth"] == "http://localhost:4000"
+    assert shown["issuer"] == "local"
 
 
 def test_redis_url_switches_the_cache_to_redis() -> None:
@@ -71,6 +74,18 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_an_auth_issuer_id() -> None:
+    result = run(
+        "config.settings.production",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="api.example.com",
+        LOCAL_JWT_SIGNING_KEY="k" * 40,
+    )
+
+    assert result.returncode != 0
+    assert "AUTH_ISSUER_ID must be set" in result.stderr
+
+
 def test_production_starts_with_its_secrets() -> None:
     result = run(
         "config.settings.production",
@@ -78,8 +93,10 @@ def test_production_starts_with_its_secrets() -> None:
         ALLOWED_HOSTS="api.example.com, admin.example.com",
         LOCAL_JWT_SIGNING_KEY="k" * 40,
         AUTH_SERVICE_URL="https://auth.example.com",
+        AUTH_ISSUER_ID="production",
     )
 
     shown = json.loads(result.stdout)
+    assert shown["issuer"] == "production"
     assert shown["hosts"] == ["api.example.com", "admin.example.com"]
     assert shown["auth"] == "https://auth.example.com"

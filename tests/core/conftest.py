@@ -66,7 +66,7 @@ def shared(request: pytest.FixtureRequest) -> BaseCache:
 
 def make_cache(shared: BaseCache, clock: FakeClock, **kwargs: Any) -> VerificationCache:
     """Build a VerificationCache the way the brief prescribes, with overridable arguments."""
-    options: dict[str, Any] = {"prefix": "t", "base_url": "http://a", "hash_key": b"k", **kwargs}
+    options: dict[str, Any] = {"prefix": "t", "issuer": "a", "hash_key": b"k", **kwargs}
     return VerificationCache(shared, LocalTTLCache(100, clock=clock), **options)
 
 

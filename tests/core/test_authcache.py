@@ -67,7 +67,8 @@ def ttl(key: str) -> int:
 def test_stats_describe_an_idle_cache(base_url) -> None:
     shown = stats()
 
-    assert shown["namespace"] == namespace_for(base_url)
+    assert shown["namespace"] == namespace_for("local")
+    assert shown["issuer"] == "local"
     assert shown["authServer"] == base_url
     assert shown["sharedKeys"] == {}
     assert shown["breaker"] == {"state": "closed", "failures": 0}

@@ -307,10 +307,28 @@ def test_switching_auth_server_does_not_reuse_cached_identities(
     token = login(remote_auth, demo_users["alice"])
     assert api.get(VERIFY, **bearer(token)).status_code == 200
 
-    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": "http://127.0.0.1:9"}
+    settings.REMOTE_AUTH = {
+        **settings.REMOTE_AUTH,
+        "BASE_URL": "http://127.0.0.1:9",
+        "ISSUER_ID": "staging",
+    }
     response = api.get(VERIFY, **bearer(token))
 
     assert response.status_code == 503
+
+
+def test_one_auth_server_under_another_url_shares_its_cache(
+    remote_auth, api, demo_users, settings
+) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    assert api.get(VERIFY, **bearer(token)).status_code == 200
+
+    # The same issuer reached through a tunnel: the cached answers stay valid.
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": "http://127.0.0.1:9"}
+    response = api.get(VERIFY, **bearer(token))
+
+    assert response.status_code == 200
+    assert response.json()["verification"]["source"] == "redis"
 
 
 def test_redis_stopped_mid_test_still_serves_uncached(

@@ -19,7 +19,7 @@ ENTRY = {"kind": "ok", "remote_id": "u1", "verified_at": 1.0}
 def test_token_key_is_prefix_namespace_tok_hmac(vcache):
     key = vcache.token_key(TOKEN)
 
-    assert key.split(":") == ["t", namespace_for("http://a"), "tok", keyed_hash(TOKEN, b"k")]
+    assert key.split(":") == ["t", namespace_for("a"), "tok", keyed_hash(TOKEN, b"k")]
 
 
 def test_token_key_contains_no_part_of_the_raw_token(vcache):
@@ -35,16 +35,16 @@ def test_tokens_sharing_a_long_prefix_get_different_keys(vcache):
 
 
 def test_different_auth_servers_get_different_namespaces(shared, clock):
-    first = make_cache(shared, clock, base_url="http://auth-a:4000")
-    second = make_cache(shared, clock, base_url="http://auth-b:4000")
+    first = make_cache(shared, clock, issuer="staging")
+    second = make_cache(shared, clock, issuer="production")
 
     assert first.token_key(TOKEN) != second.token_key(TOKEN)
     assert first.key("breaker", "open_until") != second.key("breaker", "open_until")
 
 
-def test_namespace_ignores_case_and_trailing_slash():
-    assert namespace_for("http://Auth:4000/") == namespace_for("http://auth:4000")
-    assert len(namespace_for("http://auth:4000")) == 16
+def test_namespace_is_the_issuer_never_the_url():
+    assert namespace_for("production") != namespace_for("staging")
+    assert len(namespace_for("production")) == 16
 
 
 def test_hash_key_changes_the_token_key(shared, clock):
@@ -55,7 +55,7 @@ def test_hash_key_changes_the_token_key(shared, clock):
 
 
 def test_key_of_other_state_shares_the_namespace(vcache):
-    assert vcache.key("lease", "x") == f"t:{namespace_for('http://a')}:lease:x"
+    assert vcache.key("lease", "x") == f"t:{namespace_for('a')}:lease:x"
 
 
 # --- both levels ---------------------------------------------------------------------------
@@ -164,13 +164,13 @@ def test_local_level_still_works_while_shared_cache_is_down(broken_vcache):
     assert broken_vcache.get_local(key) == ENTRY
 
 
-def test_namespace_is_built_from_the_given_base_url(clock):
+def test_namespace_is_built_from_the_given_issuer(clock):
     cache = VerificationCache(
         BrokenCache(),
         make_cache(BrokenCache(), clock).local,
         prefix="p",
-        base_url="http://b",
+        issuer="b",
         hash_key=b"",
     )
 
-    assert cache.base == f"p:{namespace_for('http://b')}"
+    assert cache.base == f"p:{namespace_for('b')}"

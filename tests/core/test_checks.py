@@ -185,6 +185,13 @@ def test_e005_is_quiet_on_known_modes(settings, mode):
     assert ids() == []
 
 
+@pytest.mark.parametrize("issuer", ["", "   ", "x" * 65, None])
+def test_e010_fires_on_a_missing_or_oversized_issuer_id(settings, issuer):
+    configure(settings, ISSUER_ID=issuer)
+
+    assert only("remote_auth.E010").level == ERROR
+
+
 # --- W003: authentication order ------------------------------------------------------------
 
 

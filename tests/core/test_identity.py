@@ -261,3 +261,32 @@ def test_to_dict_from_dict_round_trip_with_nothing_optional():
 
     assert Identity.from_dict(identity.to_dict()) == identity
     assert Identity.from_dict(identity.to_dict()).organization is None
+
+
+# --- what mirroring needs to tell apart ------------------------------------------------------
+
+
+def test_an_explicit_null_organization_is_stated_and_silence_is_not() -> None:
+    stated = normalize({"data": {"user": {"sub": "u1"}, "organization": None}})
+    stated_by_claim = normalize({"user": {"sub": "u1", "org": None}})
+    silent = normalize({"data": {"user": {"sub": "u1"}}})
+
+    assert (stated.organization, stated.organization_stated) == (None, True)
+    assert (stated_by_claim.organization, stated_by_claim.organization_stated) == (None, True)
+    assert (silent.organization, silent.organization_stated) == (None, False)
+
+
+def test_names_and_emails_lose_control_characters() -> None:
+    identity = normalize(
+        {"user": {"sub": "u1", "firstName": "A\x00n\x1fn", "email": "a\x00@b.test"}}
+    )
+
+    assert identity.first_name == "Ann"
+    assert (identity.email, identity.email_exact) == ("a@b.test", False)
+
+
+def test_an_email_cut_to_size_is_not_exact_and_a_clean_one_is() -> None:
+    long_email = "a" * 300 + "@b.test"
+
+    assert normalize({"user": {"sub": "u1", "email": long_email}}).email_exact is False
+    assert normalize({"user": {"sub": "u1", "email": " a@b.test "}}).email_exact is True

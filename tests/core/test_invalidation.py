@@ -140,13 +140,13 @@ def wait_for(condition: Any, timeout: float) -> bool:
     return True
 
 
-def other_process(base_url: str | None = None) -> VerificationCache:
+def other_process(issuer: str | None = None) -> VerificationCache:
     """Return a cache like this process's, with its own in-process level (another process)."""
     return VerificationCache(
         caches["default"],
         LocalTTLCache(100),
         prefix=remote_auth_settings.CACHE_PREFIX,
-        base_url=base_url or remote_auth_settings.BASE_URL,
+        issuer=issuer or remote_auth_settings.ISSUER_ID,
         hash_key=b"another-process",
     )
 
@@ -181,11 +181,11 @@ def test_an_all_broadcast_reaches_another_process(receiver) -> None:
 
 def test_another_auth_servers_broadcasts_are_ignored(receiver) -> None:
     receiver.local.set("tok-1", entry("u1"), 60)
-    assert channel(other_process("http://another-auth-server:4000")) != channel(receiver)
+    assert channel(other_process("staging")) != channel(receiver)
 
     receiver.local.set("marker", entry("nobody"), 60)
 
-    broadcast(other_process("http://another-auth-server:4000"), "all", "*")
+    broadcast(other_process("staging"), "all", "*")
     broadcast(other_process(), "token", "marker")  # delivered in order, after the one above
 
     wait_until(lambda: receiver.local.get("marker") is None, DELIVERY)

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from core.exceptions import UserDenied
 from core.identity import Identity, Organization
 from core.models import RemoteIdentity
-from core.users import UserDenied, UserSync, from_snapshot, snapshot
+from core.users import UserSync, derive_username, from_snapshot, snapshot
 
 IDENTITY = Identity(
     remote_id="5f0c1c3e-0000-4000-8000-000000000001",
@@ -100,3 +101,99 @@ def test_snapshot_rebuilds_the_user_without_a_query_and_never_saves_the_password
     user.refresh_from_db()
     assert user.first_name == "Renamed"
     assert user.check_password("secret-password-1")
+
+
+# --- issuers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_remote_id_at_two_issuers_is_two_people() -> None:
+    staging = Identity(remote_id="1", email="one@staging.test")
+    production = Identity(remote_id="1", email="one@production.test")
+
+    first, _ = UserSync(issuer="staging").sync(staging)
+    second, _ = UserSync(issuer="production").sync(production)
+    again, created = UserSync(issuer="staging").sync(staging)
+
+    assert first.pk != second.pk
+    assert (again.pk, created) == (first.pk, False)
+    assert {first.username, second.username} == {"staging:1", "production:1"}
+    first.refresh_from_db()
+    assert first.email == "one@staging.test"
+
+
+def test_a_derived_username_fits_the_column_whatever_the_id() -> None:
+    name = derive_username("production", "x" * 300, 141)
+
+    assert len(name) <= 141
+    assert name.startswith("production:")
+    assert name != derive_username("production", "x" * 299, 141)
+
+
+@pytest.mark.django_db
+def test_a_local_user_holding_the_derived_username_gets_no_500() -> None:
+    get_user_model().objects.create_user("local:r-9", email="someone@else.test")
+
+    user, created = UserSync().sync(Identity(remote_id="r-9", email="r9@acme.test"))
+
+    assert created
+    assert user.username.startswith("local:r-9~")
+    assert get_user_model().objects.count() == 2
+
+
+# --- text that does not fit ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_long_names_are_cut_and_control_characters_stripped() -> None:
+    identity = Identity(
+        remote_id="r-long", email="lo\x00ng@acme.test", first_name="F" * 200, last_name="La\x00st"
+    )
+
+    names = {"email": "email", "first_name": "first_name", "last_name": "last_name"}
+    user, _ = UserSync(field_map=names).sync(identity)
+
+    user.refresh_from_db()
+    assert user.first_name == "F" * 150
+    assert user.last_name == "Last"
+    assert user.email == "long@acme.test"
+
+
+# --- e-mails no two accounts share -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_email_another_account_holds_is_not_written() -> None:
+    holder = get_user_model().objects.create_user("root", email="root@corp.test")
+    user, _ = UserSync().sync(IDENTITY)
+
+    UserSync().sync(Identity(remote_id=IDENTITY.remote_id, email="ROOT@corp.test"))
+
+    user.refresh_from_db()
+    assert user.email == "new@acme.test"
+    assert holder.email == "root@corp.test"
+
+
+@pytest.mark.django_db
+def test_a_new_user_whose_email_another_account_holds_is_created_without_it() -> None:
+    get_user_model().objects.create_user("root", email="Root@Corp.test")
+
+    user, created = UserSync().sync(Identity(remote_id="r-2", email="root@corp.test"))
+
+    assert created
+    assert user.email == ""
+
+
+@pytest.mark.django_db
+def test_a_username_taken_between_the_check_and_the_insert_gets_no_500() -> None:
+    get_user_model().objects.create_user("racer")  # another request's insert, after our check
+    answers = iter(["racer"])
+
+    class Racing(UserSync):
+        def free_username(self, identity: Identity) -> str:
+            return next(answers, None) or super().free_username(identity)
+
+    user, created = Racing().sync(Identity(remote_id="r-race"))
+
+    assert created
+    assert user.username == "local:r-race"

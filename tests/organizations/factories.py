@@ -28,11 +28,16 @@ def make_organization(
 
 
 def make_membership(
-    user: Any, organization: Organization, role: str = "user", *, is_active: bool = True
+    user: Any,
+    organization: Organization,
+    role: str = "user",
+    *,
+    is_active: bool = True,
+    origin: str = Membership.Origin.AUTH_SERVER,
 ) -> Membership:
-    """Create a membership."""
+    """Create a membership (mirrored unless `origin` says staff created it here)."""
     return Membership.objects.create(
-        user=user, organization=organization, role=role, is_active=is_active
+        user=user, organization=organization, role=role, is_active=is_active, origin=origin
     )
 
 
@@ -41,12 +46,18 @@ def make_identity(
     org_id: str | None = ORG_A,
     org_name: str | None = "Org A",
     role: str | None = None,
+    *,
+    stated: bool = False,
 ) -> Identity:
-    """Return an Identity as core.identity.normalize would build it."""
+    """Return an Identity as core.identity.normalize would build it.
+
+    `stated`: with no `org_id`, the auth server said "no organization" rather than nothing.
+    """
     organization = RemoteOrganization(id=org_id, name=org_name) if org_id is not None else None
     return Identity(
         remote_id=remote_id,
         email=f"{remote_id}@example.test",
         role=role,
         organization=organization,
+        organization_stated=stated or organization is not None,
     )

@@ -126,12 +126,43 @@ def test_identity_without_organization_changes_nothing(user: Any) -> None:
     assert Organization.objects.count() == 1
 
 
-def test_malformed_organization_id_is_ignored_and_logged(
+def test_malformed_organization_id_removes_mirrored_memberships_and_is_logged(
     user: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     existing = make_membership(user, make_organization())
     assert mirror_membership(user, make_identity(org_id="not an id/")) is None
     existing.refresh_from_db()
-    assert existing.is_active
+    assert not existing.is_active
     assert Organization.objects.count() == 1
     assert "ignored malformed organization id of remote user remote-user-1" in caplog.text
+
+
+def test_explicit_no_organization_removes_every_mirrored_membership(user: Any) -> None:
+    mirror_membership(user, make_identity(org_id=ORG_A))
+    make_membership(user, make_organization(ORG_B, "Org B"), is_active=True)
+
+    assert mirror_membership(user, make_identity(org_id=None, stated=True)) is None
+
+    assert not Membership.objects.filter(user=user, is_active=True).exists()
+
+
+def test_memberships_staff_created_here_are_never_touched(user: Any) -> None:
+    local_b = make_membership(
+        user, make_organization(ORG_B, "Org B"), role="viewer", origin="local"
+    )
+    mirror_membership(user, make_identity(org_id=ORG_A))
+    mirror_membership(user, make_identity(org_id=None, stated=True))
+    kept = mirror_membership(user, make_identity(org_id=ORG_B, role="admin"))
+
+    local_b.refresh_from_db()
+    assert kept == local_b
+    assert (local_b.is_active, local_b.role, local_b.origin) == (True, "viewer", "local")
+    states = dict(Membership.objects.values_list("organization__remote_id", "is_active"))
+    assert states == {ORG_A: False, ORG_B: True}
+
+
+def test_a_new_mirrored_membership_is_marked_as_from_the_auth_server(user: Any) -> None:
+    membership = mirror_membership(user, make_identity())
+
+    assert membership is not None
+    assert membership.origin == "auth_server"

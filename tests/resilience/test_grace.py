@@ -72,7 +72,7 @@ def build_verifier(server: LocalAuthServer, clock: FakeClock, grace: float) -> V
         caches["default"],
         LocalTTLCache(100, clock=clock),
         prefix="grace-tests",
-        base_url=server.url,
+        issuer="local",  # the configured AUTH_ISSUER_ID: revoke_user writes under it
         hash_key=b"grace-tests",
     )
     return Verifier(

@@ -62,7 +62,8 @@ class Command(BaseCommand):
         cache, verifier = default_cache(), default_verifier()
         return {
             "authServer": remote_auth_settings.BASE_URL,
-            "namespace": namespace_for(remote_auth_settings.BASE_URL),
+            "issuer": remote_auth_settings.ISSUER_ID,
+            "namespace": namespace_for(str(remote_auth_settings.ISSUER_ID)),
             "sharedKeys": self.count_keys(cache.base),
             "inProcessEntries": len(cache.local),
             "breaker": verifier.breaker.state(),
