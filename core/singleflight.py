@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from .cache import VerificationCache
 from .exceptions import BadResponse, Unavailable
@@ -68,7 +68,7 @@ class SingleFlight:
         """
         flight, leading = self._join(name)
         if not leading:
-            return self._follow(flight)
+            return self._follow(cast("_Flight[T]", flight))
         try:
             result = read() or self._across_processes(name, work, read)
             flight.result = result
