@@ -1,7 +1,8 @@
 """API errors of the authentication endpoints, and the one handler that renders every API error.
 
-Every error body is `{"detail": str, "code": str}` (validation errors add `errors`). An unexpected
-exception is a JSON 500 with no details; upstream bodies never reach a response.
+Every error body is `{"detail": str, "code": str}` (validation errors add `errors`). A database that
+cannot answer is a 503 `service_unavailable` with `Retry-After`; an unexpected exception is a JSON
+500 with no details; upstream bodies never reach a response.
 """
 
 import logging
@@ -12,6 +13,9 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core.authentication import DATABASE_UNAVAILABLE, ServiceUnavailable
+from core.conf import remote_auth_settings
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        exc = ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
     response = exception_handler(exc, context)
     if response is None:
         logger.error("unhandled API error: %s", type(exc).__name__, exc_info=exc)

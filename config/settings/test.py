@@ -7,12 +7,12 @@ so concurrent runs on one machine never see each other's data; servers a run sta
 import os
 
 from .base import *  # noqa: F403
-from .base import REMOTE_AUTH, env, redis_cache
+from .base import REMOTE_AUTH, env, redis_cache, with_timeouts
 
 TEST_RUN_ID: str = env("TEST_RUN_ID", default=str(os.getpid()))
 DATABASES = {
     "default": {
-        **env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+        **with_timeouts(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")),
         "TEST": {"NAME": f"test_saas_{TEST_RUN_ID}"},
     },
 }
