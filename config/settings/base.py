@@ -85,12 +85,14 @@ DATABASE_STATEMENT_TIMEOUT: float = env.float("DATABASE_STATEMENT_TIMEOUT", defa
 DATABASE_KEEPALIVE: int = env.int("DATABASE_KEEPALIVE", default=10)
 
 
-def with_timeouts(database: dict[str, Any]) -> dict[str, Any]:
+def with_timeouts(
+    database: dict[str, Any], statement_timeout: float = DATABASE_STATEMENT_TIMEOUT
+) -> dict[str, Any]:
     """Return `database` with connect and statement timeouts and TCP keepalives (PostgreSQL only)."""
     if database.get("ENGINE") != "django.db.backends.postgresql":
         return database
     options = dict(database.get("OPTIONS", {}))
-    statement = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+    statement = f"-c statement_timeout={int(statement_timeout * 1000)}"
     options.update(
         connect_timeout=DATABASE_CONNECT_TIMEOUT,
         keepalives=1,

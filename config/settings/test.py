@@ -10,9 +10,14 @@ from .base import *  # noqa: F403
 from .base import REMOTE_AUTH, env, redis_cache, with_timeouts
 
 TEST_RUN_ID: str = env("TEST_RUN_ID", default=str(os.getpid()))
+# Creating and dropping test databases on a loaded machine can take longer than a request may.
+DATABASE_STATEMENT_TIMEOUT: float = env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0)
 DATABASES = {
     "default": {
-        **with_timeouts(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")),
+        **with_timeouts(
+            env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+            DATABASE_STATEMENT_TIMEOUT,
+        ),
         "TEST": {"NAME": f"test_saas_{TEST_RUN_ID}"},
     },
 }
