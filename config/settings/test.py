@@ -11,7 +11,7 @@ from .base import REMOTE_AUTH, env, redis_cache, with_timeouts
 
 TEST_RUN_ID: str = env("TEST_RUN_ID", default=str(os.getpid()))
 # Creating and dropping test databases on a loaded machine can take longer than a request may.
-DATABASE_STATEMENT_TIMEOUT: float = env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0)
 DATABASES = {
     "default": {
         **with_timeouts(

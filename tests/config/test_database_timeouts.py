@@ -11,13 +11,12 @@ def test_postgresql_gets_timeouts_and_keepalives_and_keeps_its_own_options() -> 
         "OPTIONS": {"options": "-c search_path=x"},
     }
 
-    options = with_timeouts(database)["OPTIONS"]
+    options = with_timeouts(database, statement_timeout=2.5)["OPTIONS"]
 
     assert options["connect_timeout"] == settings.DATABASE_CONNECT_TIMEOUT
     assert options["keepalives"] == 1
     assert options["keepalives_idle"] == settings.DATABASE_KEEPALIVE
-    statement = int(settings.DATABASE_STATEMENT_TIMEOUT * 1000)
-    assert options["options"] == f"-c search_path=x -c statement_timeout={statement}"
+    assert options["options"] == "-c search_path=x -c statement_timeout=2500"
 
 
 def test_sqlite_is_left_alone() -> None:
