@@ -8,8 +8,15 @@ cannot answer is a 503 `service_unavailable` with `Retry-After`; an unexpected e
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import (
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, JsonResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -44,6 +51,41 @@ class RejectedRequest(exceptions.APIException):
     default_code = "rejected"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this service accepts."
+    default_code = "request_too_large"
+
+
+class TooManyFields(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request has more fields or files than this service accepts."
+    default_code = "too_many_fields"
+
+
+class BadHost(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The Host header names no host this service answers for."
+    default_code = "bad_host"
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request could not be read."
+    default_code = "bad_request"
+
+
+def refusal(exc: Exception) -> exceptions.APIException:
+    """Return the API error for a request Django refused to read (a SuspiciousOperation)."""
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return TooManyFields()
+    if isinstance(exc, DisallowedHost):
+        return BadHost()
+    return BadRequest()
+
+
 def _body(exc: exceptions.APIException) -> dict[str, Any]:
     detail, codes = exc.detail, exc.get_codes()
     if isinstance(detail, dict) and "detail" in detail:
@@ -60,6 +102,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation | UnreadablePostError):
+        logger.warning("request refused: %s", type(exc).__name__)
+        exc = refusal(exc)
     elif isinstance(exc, DATABASE_UNAVAILABLE):
         logger.warning("database unavailable: %s", type(exc).__name__)
         exc = ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
@@ -73,6 +118,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.APIException):
         response.data = _body(exc)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
+    """Answer a request refused before any view (e.g. a bad Host) with the API's error body."""
+    error = refusal(exception)
+    return JsonResponse(_body(error), status=error.status_code)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
