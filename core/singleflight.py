@@ -68,7 +68,7 @@ class SingleFlight:
         """
         flight, leading = self._join(name)
         if not leading:
-            return self._follow(cast("_Flight[T]", flight))
+            return self._follow(cast("_Flight[T]", flight), read)
         try:
             result = read() or self._across_processes(name, work, read)
             flight.result = result
@@ -87,12 +87,16 @@ class SingleFlight:
             flight = self._flights[name] = _Flight()
             return flight, True
 
-    def _follow(self, flight: _Flight[T]) -> T:
+    def _follow(self, flight: _Flight[T], read: Callable[[], T | None]) -> T:
+        """Wait for the leader of this process: raise its error, or read what it stored."""
         if self.on_wait:
             self.on_wait()
         if not flight.done.wait(self.wait):
             raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
-        return flight.outcome()
+        if flight.error is not None:
+            raise flight.error
+        # Read back like any later request (source "redis"/"memory", not the leader's "remote").
+        return read() or flight.outcome()
 
     def _land(self, name: str, flight: _Flight[Any]) -> None:
         with self._guard:

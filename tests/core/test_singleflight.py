@@ -396,3 +396,23 @@ def test_threads_waiting_on_a_failing_leader_share_its_failure(vcache, clock, st
     assert calls == [1]
     assert results == []
     assert errors == [error] * 8
+
+
+def test_threads_waiting_on_a_successful_leader_read_back_what_it_stored(vcache, clock, store):
+    flight = make_flight(vcache, clock, wait=10.0)
+    entered, release = threading.Event(), threading.Event()
+
+    def work() -> str:
+        entered.set()
+        release.wait(5)
+        store.value = "read back"
+        return "led"
+
+    results, errors, threads = run_together(flight, work, store, 4)
+    assert entered.wait(5)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert errors == []
+    assert sorted(results) == ["led"] + ["read back"] * 3
