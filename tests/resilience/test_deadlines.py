@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .helpers import ME, Pair, breaker_state
+from .helpers import ME, Pair, assert_unavailable, breaker_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CONNECT_TIMEOUT = 0.5
@@ -34,12 +34,6 @@ def timed(call, *args) -> tuple[requests.Response, float]:
     started = time.monotonic()
     response = call(*args)
     return response, time.monotonic() - started
-
-
-def assert_unavailable(response: requests.Response) -> None:
-    assert response.status_code == 503
-    assert response.json()["code"] == "auth_service_unavailable"
-    assert int(response.headers["Retry-After"]) >= 1
 
 
 def test_trickling_me_is_503_within_the_deadline_and_opens_the_breaker(
