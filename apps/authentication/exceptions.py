@@ -1,11 +1,13 @@
 """API errors of the authentication endpoints, and the one handler that renders every API error.
 
 Every error body is `{"detail": str, "code": str}` (validation errors add `errors`). A database that
-cannot answer is a 503 `service_unavailable` with `Retry-After`; an unexpected exception is a JSON
-500 with no details; upstream bodies never reach a response.
+cannot answer is a 503 `service_unavailable` with `Retry-After`, in DRF views and (through the
+middleware) everywhere else; an unexpected exception is a JSON 500 with no details; upstream
+bodies never reach a response.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import (
@@ -16,7 +18,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import Http404, HttpRequest, JsonResponse, UnreadablePostError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -106,8 +108,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         logger.warning("request refused: %s", type(exc).__name__)
         exc = refusal(exc)
     elif isinstance(exc, DATABASE_UNAVAILABLE):
-        logger.warning("database unavailable: %s", type(exc).__name__)
-        exc = ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
+        exc = database_unavailable(exc)
     response = exception_handler(exc, context)
     if response is None:
         logger.error("unhandled API error: %s", type(exc).__name__, exc_info=exc)
@@ -118,6 +119,31 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.APIException):
         response.data = _body(exc)
     return response
+
+
+def database_unavailable(exc: Exception) -> ServiceUnavailable:
+    """Return the 503 for a database that cannot answer now, logging which error it was."""
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a database outage outside DRF views (the admin) like the API does: 503, not 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """Return the 503 JSON for a database error; None lets Django handle anything else."""
+        if not isinstance(exc, DATABASE_UNAVAILABLE):
+            return None
+        error = database_unavailable(exc)
+        response = JsonResponse(_body(error), status=error.status_code)
+        response["Retry-After"] = str(error.wait)
+        return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:

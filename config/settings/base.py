@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DegradedAuthHeaderMiddleware",
+    "apps.authentication.exceptions.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -69,6 +69,17 @@ def test_local_login_is_503_when_the_database_is_down(no_database) -> None:
     assert_service_unavailable(response)
 
 
+def test_admin_login_is_503_json_when_the_database_is_down(no_database) -> None:
+    session = requests.Session()
+    login = f"{no_database.url}/admin/login/"
+    csrf = session.get(login, timeout=10).cookies["csrftoken"]
+    form = {"username": "root", "password": "pw", "csrfmiddlewaretoken": csrf}
+
+    response = session.post(login, data=form, headers={"Referer": login}, timeout=10)
+
+    assert_service_unavailable(response)
+
+
 def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout(
     silent_database, remote_auth, demo_users
 ) -> None:
