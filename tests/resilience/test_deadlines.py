@@ -66,3 +66,14 @@ def test_concurrent_requests_for_one_token_share_one_call_and_its_failure(
         assert_unavailable(response)
         assert elapsed < SINGLE_FLIGHT_WAIT + DEADLINE + MARGIN  # the README's longest wait
     assert remote_auth.calls(ME) == 1
+
+
+def test_readiness_with_a_trickling_auth_server_answers_within_the_deadline(
+    pair: Pair, remote_auth
+) -> None:
+    remote_auth.fault("trickle", delay=TRICKLE, paths=["/health"])
+
+    response, elapsed = timed(pair[0].get, "/health/ready")
+
+    assert elapsed < DEADLINE + MARGIN
+    assert response.json()["checks"]["authServer"]["status"] == "down"
