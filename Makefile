@@ -65,10 +65,12 @@ pytest:
 bench: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench
+	$(PY) -m bench.workers
 
 bench-quick: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench --quick
+	$(PY) -m bench.workers --quick
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from .calls import CallCounter
 from .config import Config
 from .control import ControlApi
 from .errors import ApiError, ServerError, TooManyRequests
-from .faults import FaultBook, apply_fault
+from .faults import FaultBook, apply_fault, slow_down
 from .ratelimit import RateLimiter
 from .routing import Route, Router
 from .seed import Seed
@@ -67,6 +67,7 @@ class App:
         return routes
 
     def _dispatch(self, request: Request) -> Outcome:
+        fault = None
         if is_upstream(request.path):
             self.calls.add(request.method, request.path)
             fault = self.faults.take(request.path)
@@ -75,7 +76,7 @@ class App:
                 return outcome
             self._limit(request)
         handler, routed = self.router.resolve(request)
-        return handler(routed)
+        return slow_down(handler(routed), fault)
 
     def _limit(self, request: Request) -> None:
         if self.limiter is None or not request.path.startswith("/api/"):

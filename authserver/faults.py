@@ -1,9 +1,10 @@
-"""Inject failures into /api and /health answers: drops, delays, errors, garbage bodies.
+"""Inject failures into /api and /health answers: drops, delays, trickles, errors, garbage bodies.
 
 Faults are set through the control API. When several match a request the newest wins;
 one with `times` stops applying after that many requests.
 """
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -12,7 +13,7 @@ from typing import Any
 
 from .wire import DROP, Outcome, Response, json_response
 
-MODES = ("down", "delay", "status", "non_json", "malformed_json")
+MODES = ("down", "delay", "trickle", "status", "non_json", "malformed_json")
 DEFAULT_PATHS = ("/api/", "/health")
 BAD_GATEWAY_HTML = (
     b"<html><head><title>502 Bad Gateway</title></head><body>"
@@ -127,11 +128,13 @@ class FaultBook:
 
 
 def apply_fault(fault: Fault, sleep: Callable[[float], None] = time.sleep) -> Outcome | None:
-    """Return the faulty outcome, or None when the request should then proceed (delay)."""
+    """Return the faulty outcome, or None when the request should then proceed (delay, trickle)."""
     if fault.mode == "down":
         return DROP
     if fault.mode == "delay":
         sleep(fault.delay)
+        return None
+    if fault.mode == "trickle":
         return None
     if fault.mode == "non_json":
         return Response(502, BAD_GATEWAY_HTML, content_type="text/html; charset=utf-8")
@@ -140,3 +143,10 @@ def apply_fault(fault: Fault, sleep: Callable[[float], None] = time.sleep) -> Ou
     headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
     body = {"success": False, "error": "injected_fault", "message": "Injected fault."}
     return json_response(fault.status, body, headers)
+
+
+def slow_down(outcome: Outcome, fault: Fault | None) -> Outcome:
+    """Return `outcome` sent one byte every `fault.delay` seconds when `fault` is a trickle."""
+    if fault is None or fault.mode != "trickle" or not isinstance(outcome, Response):
+        return outcome
+    return dataclasses.replace(outcome, trickle=fault.delay)

@@ -12,7 +12,7 @@ from .app import App
 from .config import Config
 from .errors import ApiError, BadRequest, PayloadTooLarge
 from .seed import load_seed
-from .wire import Drop, Outcome, Request, error_response
+from .wire import Drop, Outcome, Request, Response, error_response
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if isinstance(outcome, Drop):
             self.close_connection = True  # Nothing is written: the client sees it closed.
             return "dropped"
+        if outcome.trickle > 0:
+            self._trickle(outcome)
+            return f"{outcome.status} trickled"
         self.send_response(outcome.status)
         self.send_header("Content-Type", outcome.content_type)
         self.send_header("Content-Length", str(len(outcome.body)))
@@ -133,6 +136,19 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(outcome.body)
         return str(outcome.status)
+
+    def _trickle(self, outcome: Response) -> None:
+        """Send the answer one byte at a time, `outcome.trickle` seconds apart, then close."""
+        self.close_connection = True
+        reason = self.responses.get(outcome.status, ("",))[0]
+        lines = [f"HTTP/1.1 {outcome.status} {reason}", f"Content-Type: {outcome.content_type}"]
+        lines.append(f"Content-Length: {len(outcome.body)}")
+        lines += [f"{name}: {value}" for name, value in outcome.headers.items()]
+        data = "\r\n".join([*lines, "Connection: close", "", ""]).encode("latin-1") + outcome.body
+        for index in range(len(data)):
+            if index:
+                time.sleep(outcome.trickle)
+            self.wfile.write(data[index : index + 1])
 
 
 def build_server(config: Config) -> AuthHTTPServer:

@@ -44,12 +44,17 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """Describe one answer: status, raw body, content type and extra headers."""
+    """Describe one answer: status, raw body, content type and extra headers.
+
+    `trickle` > 0 sends the whole answer, status line and headers included, one byte at a time
+    with that many seconds between bytes (a fault).
+    """
 
     status: int
     body: bytes = b""
     content_type: str = "application/json"
     headers: Mapping[str, str] = field(default_factory=dict)
+    trickle: float = 0.0
 
 
 class Drop:

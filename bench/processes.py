@@ -108,13 +108,18 @@ class AuthServer:
         counts: dict[str, int] = self._control("GET", "calls")["calls"]
         return counts.get("GET /api/auth/me", 0)
 
+    def reset_calls(self) -> None:
+        """Reset the call counts only."""
+        self._control("DELETE", "calls")
+
     def reset(self) -> None:
         """Restore the seed and clear faults and counts."""
         self._control("POST", "reset")
 
-    def fault(self, mode: str) -> None:
-        """Inject a fault on every /api/ path (mode `down` drops each connection)."""
-        self._control("POST", "fault", json={"mode": mode})
+    def fault(self, mode: str, **options: Any) -> None:
+        """Inject a fault on every /api/ path (mode `down` drops each connection); `options` as
+        in the control API (`delay`, `paths`, ...)."""
+        self._control("POST", "fault", json={"mode": mode, **options})
 
     def clear_faults(self) -> None:
         """Remove every injected fault."""
@@ -135,12 +140,17 @@ class AuthServer:
 
 
 class ApiServer:
-    """SaaS Admin with the bench settings under gunicorn (sync workers) on a free port."""
+    """SaaS Admin with the bench settings under gunicorn (sync workers unless `threads`) on a free
+    port."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, *, workers: int = 2, threads: int = 1
+    ) -> None:
         self.env = env
         self.log_path = log_path
         self.workers = workers
+        self.worker_class = "sync" if threads == 1 else "gthread"
+        self.threads = threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -150,7 +160,8 @@ class ApiServer:
         command = [
             sys.executable, "-m", "gunicorn", "config.wsgi",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--worker-class", "sync", "--log-level", "warning", "--timeout", "30",
+            "--worker-class", self.worker_class, "--threads", str(self.threads),
+            "--log-level", "warning", "--timeout", "30",
         ]  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

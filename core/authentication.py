@@ -2,8 +2,9 @@
 
 Pipeline: header → raw token → (local token? hand over to simplejwt) → verification → local user.
 Failures of the auth server become DRF errors here and only here: a rejected token is a 401 with
-`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401, and
-a client that spent its share of the upstream budget gets a 429 with `Retry-After`.
+`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401; a
+client that spent its share of the upstream budget gets a 429 with `Retry-After`; a database that
+cannot answer while mirroring is a 503 `service_unavailable`, never a 500.
 """
 
 import logging
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
@@ -57,12 +59,12 @@ class NotProvisioned(exceptions.PermissionDenied):
     default_code = "user_not_provisioned"
 
 
-class AuthServiceUnavailable(exceptions.APIException):
-    """503: the auth server could not vouch for the token; `wait` becomes `Retry-After`."""
+class ServiceUnavailable(exceptions.APIException):
+    """503: a dependency (the database) cannot answer now; `wait` becomes `Retry-After`."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The authentication service is unavailable; try again shortly."
-    default_code = "auth_service_unavailable"
+    default_detail = "The service is temporarily unavailable; try again shortly."
+    default_code = "service_unavailable"
 
     def __init__(self, wait: int) -> None:
         super().__init__()
@@ -77,6 +79,17 @@ class TooManyUnverifiedTokens(exceptions.Throttled):
 
     def __init__(self, wait: int) -> None:
         super().__init__(wait=wait, detail=self.default_detail, code=self.default_code)
+
+
+class AuthServiceUnavailable(ServiceUnavailable):
+    """503: the auth server could not vouch for the token."""
+
+    default_detail = "The authentication service is unavailable; try again shortly."
+    default_code = "auth_service_unavailable"
+
+
+# Errors of a database that cannot answer now (down, unreachable, timed out), not of bad data.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 DEGRADED_SOURCES = ("grace", "degraded")
@@ -218,6 +231,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         except UserDenied as exc:
             self.log("denied", "remote", credential, reason=str(exc))
             raise NotProvisioned() from exc
+        except DATABASE_UNAVAILABLE as exc:
+            self.log("unavailable", "database", credential, reason=type(exc).__name__)
+            raise ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER)) from exc
         self.log("ok", verification.source, credential, user=verification.identity.remote_id)
         return verification
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from .deadline import Deadline, DeadlineAdapter
 from .exceptions import BadResponse, Rejected, Unavailable
 from .identity import Identity, normalize, unwrap
 
@@ -71,7 +72,11 @@ def _read_body(response: requests.Response, path: str) -> bytes:
 
 
 class AuthServiceClient:
-    """Talk to the auth server at `base_url` through one pooled `requests.Session`."""
+    """Talk to the auth server at `base_url` through one pooled `requests.Session`.
+
+    Each call has one total deadline, `connect_timeout + read_timeout`, for connecting and reading
+    headers and body; the session gets a `DeadlineAdapter` so that holds for an injected one too.
+    """
 
     def __init__(
         self,
@@ -84,7 +89,10 @@ class AuthServiceClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, DeadlineAdapter())
         self.timeout = (connect_timeout, read_timeout)
+        self.deadline = connect_timeout + read_timeout
         self.observer = observer
 
     def me(self, access_token: str, *, expires_at: int | None = None) -> Identity:
@@ -147,13 +155,19 @@ class AuthServiceClient:
     ) -> Any:
         started = time.perf_counter()
         outcome = "error"
-        try:
-            response = self._send(method, path, json, token)
-            outcome = str(response.status_code)
-            return self._parse(response, path, rejects)
-        finally:
-            if self.observer:
-                self.observer(path, outcome, time.perf_counter() - started)
+        with Deadline(self.deadline) as deadline:
+            try:
+                response = self._send(method, path, json, token)
+                outcome = str(response.status_code)
+                return self._parse(response, path, rejects)
+            except (Unavailable, BadResponse) as exc:
+                if deadline.expired:  # whatever the cut connection looked like, it was the clock
+                    outcome = "deadline"
+                    raise Unavailable(f"{path}: no answer within {self.deadline:g} s") from exc
+                raise
+            finally:
+                if self.observer:
+                    self.observer(path, outcome, time.perf_counter() - started)
 
     def _send(
         self, method: str, path: str, json: dict[str, Any] | None, token: str | None

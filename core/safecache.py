@@ -17,6 +17,25 @@ from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
+_DELETE_IF_EQUAL = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+def compare_and_delete(cache: BaseCache, key: str, value: str, lock: threading.Lock) -> None:
+    """Delete `key` of `cache` while it holds `value`: a Lua script on django-redis, else `lock`.
+
+    Without Redis the cache is in this process (LocMem), so holding `lock` makes it atomic.
+    """
+    client = getattr(cache, "client", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        redis.eval(_DELETE_IF_EQUAL, 1, client.make_key(key), client.encode(value))
+        return
+    with lock:
+        if cache.get(key) == value:
+            cache.delete(key)
 
 
 class SafeCache:
@@ -34,6 +53,7 @@ class SafeCache:
         self.clock = clock
         self._down_until = 0.0
         self._lock = threading.Lock()
+        self._compare_lock = threading.Lock()
 
     @property
     def down(self) -> bool:
@@ -69,6 +89,16 @@ class SafeCache:
 
     def delete_many(self, keys: list[str]) -> None:
         self._call("delete_many", keys)
+
+    def delete_if_equal(self, key: str, value: str) -> None:
+        """Delete `key` only while it holds `value`, in one atomic step (a Lua script on Redis)."""
+        if not self.down:
+            try:
+                compare_and_delete(self.primary, key, value, self._compare_lock)
+                return
+            except Exception as exc:  # any backend error is an outage, never a 500
+                self._mark_down(exc)
+        compare_and_delete(self.fallback, key, value, self._compare_lock)
 
     def _call(self, operation: str, *args: Any, fallback_args: tuple[Any, ...] = ()) -> Any:
         if not self.down:

@@ -41,7 +41,10 @@ def check(
     # on which int() raises ValueError (a 500) instead of a refusal.
     if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
         raise SignatureRefused("bad_signature")
-    if not hmac.compare_digest(sign(secret, int(timestamp), body), signature):
+    # compare_digest raises TypeError on non-ASCII str: a header of any other bytes is refused.
+    if not signature.isascii() or not hmac.compare_digest(
+        sign(secret, int(timestamp), body), signature
+    ):
         raise SignatureRefused("bad_signature")
     if abs((time.time() if now is None else now) - int(timestamp)) > max_skew:
         raise SignatureRefused("stale_signature")

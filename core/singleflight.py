@@ -1,21 +1,40 @@
 """Single-flight: one verification of a token at a time, across threads, processes and hosts.
 
-The leader holds a short lease in the shared cache while it asks the auth server; everyone else
-polls for the result it stores. A leader that fails leaves its outcome for the waiters of that
-lease only; a leader that dies lets its lease expire, and a waiter takes over.
+In one process, threads asking for the same key share one flight: the first runs it and the others
+finish with its outcome, success or failure, never re-running the work. Across processes the
+leader holds a short lease in the shared cache while it asks the auth server; everyone else polls
+for the result it stores. A leader that fails leaves its outcome for the waiters of that lease
+only; a leader that dies lets its lease expire, and a waiter takes over.
 """
 
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from .cache import VerificationCache
 from .exceptions import BadResponse, Unavailable
 
 T = TypeVar("T")
 OUTCOME_TTL = 5
+
+
+@dataclass
+class _Flight(Generic[T]):
+    """One in-process run of the work for a key; `done` is set once `result` or `error` is."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    result: T | None = None
+    error: BaseException | None = None
+
+    def outcome(self) -> T:
+        """Return the leader's result, or raise the leader's error."""
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
 
 
 class SingleFlight:
@@ -38,20 +57,52 @@ class SingleFlight:
         self.poll = poll
         self.clock = clock
         self.sleep = sleep
-        self._locks: dict[str, threading.Lock] = {}
+        self._flights: dict[str, _Flight[Any]] = {}
         self._guard = threading.Lock()
         self.on_wait = on_wait
 
     def run(self, name: str, work: Callable[[], T], read: Callable[[], T | None]) -> T:
-        """Return `read()` once someone's `work()` has stored a result, running it here if needed."""
-        lock = self._lock_for(name)
-        if not lock.acquire(timeout=self.wait):
-            raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
+        """Return `read()` once someone's `work()` has stored a result, running it here if needed.
+
+        Threads of this process that ask while it runs get the same result or the same error.
+        """
+        flight, leading = self._join(name)
+        if not leading:
+            return self._follow(cast("_Flight[T]", flight), read)
         try:
-            return read() or self._across_processes(name, work, read)
+            result = read() or self._across_processes(name, work, read)
+            flight.result = result
+            return result
+        except BaseException as exc:
+            flight.error = exc
+            raise
         finally:
-            lock.release()
-            self._forget(name, lock)
+            self._land(name, flight)
+
+    def _join(self, name: str) -> tuple[_Flight[Any], bool]:
+        with self._guard:
+            flight = self._flights.get(name)
+            if flight is not None:
+                return flight, False
+            flight = self._flights[name] = _Flight()
+            return flight, True
+
+    def _follow(self, flight: _Flight[T], read: Callable[[], T | None]) -> T:
+        """Wait for the leader of this process: raise its error, or read what it stored."""
+        if self.on_wait:
+            self.on_wait()
+        if not flight.done.wait(self.wait):
+            raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
+        if flight.error is not None:
+            raise flight.error
+        # Read back like any later request (source "redis"/"memory", not the leader's "remote").
+        return read() or flight.outcome()
+
+    def _land(self, name: str, flight: _Flight[Any]) -> None:
+        with self._guard:
+            if self._flights.get(name) is flight:
+                del self._flights[name]
+        flight.done.set()
 
     def _across_processes(
         self, name: str, work: Callable[[], T], read: Callable[[], T | None]
@@ -79,9 +130,9 @@ class SingleFlight:
             self.cache.shared.set(outcome_key, outcome, OUTCOME_TTL)
             raise
         finally:
-            # Release only our own lease: past its expiry another process may lead now.
-            if self.cache.shared.get(lease_key) == lease_id:
-                self.cache.shared.delete(lease_key)
+            # Release only our own lease (past its expiry another process may lead now), in one
+            # atomic compare-and-delete so a lease taken over between a read and a delete survives.
+            self.cache.shared.delete_if_equal(lease_key, lease_id)
 
     def _await(
         self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float
@@ -102,12 +153,3 @@ class SingleFlight:
                 return None
             holder = current
         raise Unavailable("timed out waiting for a concurrent verification", retry_after=1)
-
-    def _lock_for(self, name: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(name, threading.Lock())
-
-    def _forget(self, name: str, lock: threading.Lock) -> None:
-        with self._guard:
-            if self._locks.get(name) is lock and not lock.locked():
-                del self._locks[name]

@@ -9,13 +9,13 @@ import binascii
 import hashlib
 import hmac
 import json
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
+MAX_EXP = 253_402_300_799  # 9999-12-31T23:59:59Z: no real token expires later
 # RFC 6750 b64token characters; anything else in a Bearer credential is malformed.
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
@@ -43,14 +43,14 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 
 def expiry(claims: dict[str, Any]) -> int | None:
-    """Return the `exp` claim as an int, or None when absent, not a number or not finite."""
+    """Return the `exp` claim as an int, or None when absent, not a number or beyond year 9999."""
     exp = claims.get("exp")
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
         return None
-    try:
-        return int(exp) if math.isfinite(exp) else None
-    except OverflowError:  # an integer too large for a float: no real expiry
+    # Compared without float(): a 400-digit int overflows it. False for NaN and infinities too.
+    if not -MAX_EXP <= exp <= MAX_EXP:
         return None
+    return int(exp)
 
 
 def is_local(claims: dict[str, Any], issuer: str) -> bool:
@@ -73,6 +73,8 @@ def verify_signed(token: str, secret: str, *, leeway: int = 0) -> dict[str, Any]
     claims: dict[str, Any] = jwt.decode(
         token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}, leeway=leeway
     )
+    if expiry(claims) is None:  # PyJWT takes any int, even one too large for date arithmetic
+        raise jwt.InvalidTokenError("exp out of range")
     return claims
 
 

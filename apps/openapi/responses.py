@@ -97,10 +97,13 @@ NOT_PROVISIONED = ErrorResponse(
     component="NotProvisioned",
 )
 AUTH_SERVICE_UNAVAILABLE = ErrorResponse(
-    "The auth server could not answer and nothing usable is cached: try again later. Never a 401.",
+    "The auth server or the database could not answer and nothing usable is cached: try again "
+    "later. Never a 401.",
     {
-        "auth_service_unavailable": "the auth server is unreachable, timing out, failing, "
-        "rate-limiting us or answering nonsense",
+        "auth_service_unavailable": "the auth server is unreachable, over its deadline "
+        "(connect + read timeout), failing, rate-limiting us or answering nonsense",
+        "service_unavailable": "the database is unreachable or over its connect or statement "
+        "timeout",
     },
     headers=RETRY_AFTER,
     component="AuthServiceUnavailable",

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DegradedAuthHeaderMiddleware",
+    "apps.authentication.exceptions.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,8 +78,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Database ------------------------------------------------------------------------------
+# PostgreSQL gets bounded waits: libpq's connect timeout covers a server that accepts TCP and never
+# answers, the statement timeout a query that runs too long, and TCP keepalives a server that
+# vanished mid-query (dead after about twice DATABASE_KEEPALIVE seconds without an answer).
+DATABASE_CONNECT_TIMEOUT: int = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT: float = env.float("DATABASE_STATEMENT_TIMEOUT", default=5.0)
+DATABASE_KEEPALIVE: int = env.int("DATABASE_KEEPALIVE", default=10)
+
+
+def with_timeouts(
+    database: dict[str, Any], statement_timeout: float = DATABASE_STATEMENT_TIMEOUT
+) -> dict[str, Any]:
+    """Return `database` with connect and statement timeouts and TCP keepalives (PostgreSQL only)."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        return database
+    options = dict(database.get("OPTIONS", {}))
+    statement = f"-c statement_timeout={int(statement_timeout * 1000)}"
+    options.update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        keepalives=1,
+        keepalives_idle=DATABASE_KEEPALIVE,
+        keepalives_interval=max(1, DATABASE_KEEPALIVE // 3),
+        keepalives_count=3,
+        options=f"{options.get('options', '')} {statement}".strip(),
+    )
+    return {**database, "OPTIONS": options}
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": with_timeouts(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -7,15 +7,20 @@ so concurrent runs on one machine never see each other's data; servers a run sta
 import os
 
 from .base import *  # noqa: F403
-from .base import REMOTE_AUTH, env, redis_cache
+from .base import REMOTE_AUTH, env, redis_cache, with_timeouts
 
 # A loaded CI machine can stall a healthy Redis for longer than production's 0.25 s; outage tests
 # stop a private Redis (refused at once) instead of relying on a timeout.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=2.0)
 TEST_RUN_ID: str = env("TEST_RUN_ID", default=str(os.getpid()))
+# Creating and dropping test databases on a loaded machine can take longer than a request may.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0)
 DATABASES = {
     "default": {
-        **env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+        **with_timeouts(
+            env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
+            DATABASE_STATEMENT_TIMEOUT,
+        ),
         "TEST": {"NAME": f"test_saas_{TEST_RUN_ID}"},
     },
 }

@@ -1,5 +1,7 @@
 """Injected faults: each mode over real HTTP, plus `times`, `paths` and validation."""
 
+import json
+import socket
 import time
 
 import pytest
@@ -26,6 +28,25 @@ def test_delay_answers_normally_after_sleeping(auth_server_clean: LocalAuthServe
     response = get(auth_server_clean, "/health")
     assert time.monotonic() - started >= 0.3
     assert response.json()["status"] == "healthy"
+
+
+def test_trickle_sends_headers_and_body_one_byte_at_a_time(
+    auth_server_clean: LocalAuthServer,
+) -> None:
+    auth_server_clean.fault("trickle", delay=0.01, paths=["/health"], times=1)
+    host, port = auth_server_clean.url.removeprefix("http://").rsplit(":", 1)
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = sock.recv(4096)
+        rest = b"".join(iter(lambda: sock.recv(4096), b""))
+
+    answer = first + rest
+    assert first == b"H"  # the status line itself comes byte by byte
+    assert time.monotonic() - started >= (len(answer) - 1) * 0.01
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert json.loads(body)["status"] == "healthy"
 
 
 def test_status_500_answers_the_error_envelope(auth_server_clean: LocalAuthServer) -> None:

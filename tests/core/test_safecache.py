@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 
 from core.safecache import RETRY_AFTER, SafeCache
@@ -81,3 +82,29 @@ def test_a_value_set_during_an_outage_lives_only_its_fallback_timeout() -> None:
     safe.set("mark", "v", 60)
 
     assert fallback.timeouts == {"entry": 5, "mark": 60}
+
+
+def test_delete_if_equal_deletes_only_the_value_it_was_given(shared, monkeypatch) -> None:
+    safe = SafeCache(shared)
+    safe.set("lease", "mine", 60)
+    safe.delete_if_equal("lease", "theirs")
+    assert safe.get("lease") == "mine"
+
+    if shared is caches["default"]:  # on Redis the comparison runs there, in one Lua script
+        monkeypatch.setattr(shared, "get", lambda *a, **k: pytest.fail("compared in Python"))
+    safe.delete_if_equal("lease", "mine")
+    monkeypatch.undo()
+
+    assert safe.get("lease") is None
+    assert not safe.down
+
+
+def test_delete_if_equal_works_in_process_during_an_outage() -> None:
+    safe = SafeCache(BrokenCache(), clock=FakeClock())
+    safe.set("lease", "mine", 60)
+
+    safe.delete_if_equal("lease", "theirs")
+    assert safe.get("lease") == "mine"
+    safe.delete_if_equal("lease", "mine")
+
+    assert safe.get("lease") is None

@@ -57,7 +57,11 @@ def test_a_signature_for_another_timestamp_is_refused(vcache) -> None:
     assert refusal(vcache, signature=signature) == "bad_signature"
 
 
-@pytest.mark.parametrize("signature", ["", "sha256=", "md5=abc", sign(SECRET, NOW, BODY)[7:]])
+@pytest.mark.parametrize(
+    "signature",
+    ["", "sha256=", "md5=abc", sign(SECRET, NOW, BODY)[7:], "sha256=\u00e9" + "0" * 63],
+    ids=["empty", "no-hex", "other-scheme", "no-scheme", "non-ascii"],
+)
 def test_a_missing_or_malformed_signature_is_refused(vcache, signature: str) -> None:
     assert refusal(vcache, signature=signature) == "bad_signature"
 

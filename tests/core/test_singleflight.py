@@ -340,10 +340,79 @@ def test_different_keys_do_not_wait_for_each_other(vcache, clock, store):
     assert flight.run(NAME, work, store.read) == "inner"
 
 
-def test_per_key_locks_are_forgotten_after_use(vcache, clock, store):
+def test_per_key_flights_are_forgotten_after_use(vcache, clock, store):
     flight = make_flight(vcache, clock)
 
     for index in range(5):
         flight.run(f"{NAME}{index}", lambda: "ok", store.read)
+    with pytest.raises(Unavailable):
+        flight.run(NAME, lambda: (_ for _ in ()).throw(Unavailable("down")), store.read)
 
-    assert flight._locks == {}
+    assert flight._flights == {}
+
+
+def run_together(flight, work, store, count: int):
+    """Start `count` threads on one key while the leader's `work` is held; return their endings."""
+    results: list[str] = []
+    errors: list[BaseException] = []
+    joined = threading.Semaphore(0)
+
+    def caller() -> None:
+        try:
+            results.append(flight.run(NAME, work, store.read))
+        except Exception as exc:
+            errors.append(exc)
+
+    flight.on_wait = joined.release
+    threads = [threading.Thread(target=caller) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for _ in range(count - 1):
+        assert joined.acquire(timeout=5)  # every follower is waiting before the leader ends
+    return results, errors, threads
+
+
+@pytest.mark.parametrize(
+    "error",
+    [Unavailable("slow", retry_after=4), BadResponse("garbage"), Rejected("no", status=401)],
+)
+def test_threads_waiting_on_a_failing_leader_share_its_failure(vcache, clock, store, error):
+    flight = make_flight(vcache, clock, wait=10.0)
+    calls: list[int] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def work() -> str:
+        calls.append(1)
+        entered.set()
+        release.wait(5)
+        raise error
+
+    results, errors, threads = run_together(flight, work, store, 8)
+    assert entered.wait(5)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert calls == [1]
+    assert results == []
+    assert errors == [error] * 8
+
+
+def test_threads_waiting_on_a_successful_leader_read_back_what_it_stored(vcache, clock, store):
+    flight = make_flight(vcache, clock, wait=10.0)
+    entered, release = threading.Event(), threading.Event()
+
+    def work() -> str:
+        entered.set()
+        release.wait(5)
+        store.value = "read back"
+        return "led"
+
+    results, errors, threads = run_together(flight, work, store, 4)
+    assert entered.wait(5)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert errors == []
+    assert sorted(results) == ["led"] + ["read back"] * 3

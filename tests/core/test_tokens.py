@@ -114,7 +114,11 @@ def test_expiry_absent_is_none():
     assert expiry({}) is None
 
 
-@pytest.mark.parametrize("payload", ['{"exp": NaN}', '{"exp": Infinity}', '{"exp": -1e400}'])
+@pytest.mark.parametrize(
+    "payload",
+    ['{"exp": NaN}', '{"exp": Infinity}', '{"exp": -1e400}', '{"exp": 1' + "0" * 400 + "}"],
+    ids=["nan", "infinity", "minus-1e400", "400-digit-int"],
+)
 def test_expiry_of_non_finite_numbers_from_a_forged_token_is_none(payload):
     claims = unverified_claims(forged(payload))
 
@@ -200,8 +204,9 @@ def test_verify_signed_returns_claims_of_a_good_token():
         signed({"exp": int(time.time()) + 60}),
         jwt.encode({"sub": "u", "exp": int(time.time()) + 60}, "", algorithm="none"),
         "garbage",
+        signed({"sub": "u", "exp": 10**400}),
     ],
-    ids=["wrong-secret", "expired", "no-exp", "no-sub", "alg-none", "garbage"],
+    ids=["wrong-secret", "expired", "no-exp", "no-sub", "alg-none", "garbage", "exp-400-digits"],
 )
 def test_verify_signed_refuses_bad_tokens(token):
     with pytest.raises(jwt.PyJWTError):

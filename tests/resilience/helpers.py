@@ -137,3 +137,10 @@ def window_with_room(seconds: float) -> bool:
     few calls more than the per-minute figure, so budget tests start early in a minute.
     """
     return time.time() % 60 < 60 - seconds
+
+
+def assert_unavailable(response: requests.Response) -> None:
+    """Assert an auth-service 503 with a Retry-After of at least a second."""
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_service_unavailable"
+    assert int(response.headers["Retry-After"]) >= 1

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .helpers import ME, Pair, breaker_state, source, wait_until
+from .helpers import ME, Pair, assert_unavailable, breaker_state, source, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THRESHOLD = 3
@@ -34,12 +34,6 @@ SERVER_ENV = {
 def mint_many(server, users, count: int) -> list[str]:
     """Return `count` fresh tokens, cycling through `users`."""
     return [server.mint_token(users[n % len(users)].email) for n in range(count)]
-
-
-def assert_unavailable(response: requests.Response) -> None:
-    assert response.status_code == 503
-    assert response.json()["code"] == "auth_service_unavailable"
-    assert int(response.headers["Retry-After"]) >= 1
 
 
 def open_breaker(pair: Pair, tokens: list[str]) -> None:
