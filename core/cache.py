@@ -3,9 +3,18 @@
 Keys are `prefix : namespace : kind : HMAC(whole token)`. The namespace is derived from the auth
 server's URL, so pointing SaaS Admin at another auth server never serves the old server's answers.
 A shared-cache outage is never raised: see core.safecache.
+
+Revocation marks ("not before", per user and for everyone) are numbered by one shared counter, not
+timed: a positive entry carries the counter read when its verification started, and a mark with a
+higher number revokes it. No two hosts' clocks are ever compared.
 """
 
 import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import BaseCache
@@ -15,6 +24,30 @@ from .safecache import SafeCache
 from .tokens import keyed_hash
 
 Entry = dict[str, Any]
+EVERYONE = "*"
+# A mark must outlive every entry it invalidates (those live max(POSITIVE_TTL, GRACE) seconds).
+MARK_TTL = 24 * 3600
+# The marks this context made while mirroring a user (see VerificationCache.sequence_after).
+_own_marks: ContextVar[list[int] | None] = ContextVar("remote_auth_own_marks", default=None)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A revocation: its number in the shared sequence, and this service's clock when received."""
+
+    seq: int
+    at: float
+
+    def revokes(self, entry: Entry) -> bool:
+        """Return True for a positive entry whose verification started before this mark."""
+        return entry.get("kind", "ok") == "ok" and int(entry.get("seq", -1)) < self.seq
+
+    @classmethod
+    def load(cls, value: Any) -> "Mark | None":
+        """Return the Mark stored as `value` by `VerificationCache.mark`, None for anything else."""
+        if isinstance(value, dict) and isinstance(value.get("seq"), int):
+            return cls(value["seq"], float(value.get("at", 0.0)))
+        return None
 
 
 def namespace_for(base_url: str) -> str:
@@ -49,6 +82,74 @@ class VerificationCache:
     def key(self, kind: str, name: str) -> str:
         """Return the key of another piece of shared state (lease, breaker, budget, user)."""
         return f"{self.base}:{kind}:{name}"
+
+    def mark_keys(self, remote_id: str) -> list[str]:
+        """Return the keys of the revocation marks that apply to one user (everyone's first)."""
+        return [self.key("nbf", EVERYONE)] + ([self.key("nbf", remote_id)] if remote_id else [])
+
+    def sequence(self) -> int:
+        """Return the current revocation number (0 before the first revocation)."""
+        value = self.shared.get(self.key("nbfseq", "revocations"))
+        return value if isinstance(value, int) else 0
+
+    def mark(self, remote_id: str) -> Mark:
+        """Store and return a new revocation mark for one user, or for everyone (`EVERYONE`)."""
+        seq_key = self.key("nbfseq", "revocations")
+        self.shared.add(seq_key, 0, MARK_TTL)
+        mark = Mark(self.shared.incr(seq_key) or 1, time.time())
+        self.shared.set(self.key("nbf", remote_id), {"seq": mark.seq, "at": mark.at}, MARK_TTL)
+        own = _own_marks.get()
+        if own is not None:
+            own.append(mark.seq)
+        return mark
+
+    @contextmanager
+    def own_marks(self) -> Iterator[list[int]]:
+        """Collect the marks made in this context: a verification's own mirroring makes some."""
+        own: list[int] = []
+        token = _own_marks.set(own)
+        try:
+            yield own
+        finally:
+            _own_marks.reset(token)
+
+    @staticmethod
+    def sequence_after(seq: int, own: list[int]) -> int:
+        """Return the revocation number a verification that started at `seq` may claim.
+
+        Its own marks (the mirror saved the user) do not revoke it, provided they follow `seq`
+        with no gap: a gap is someone else's revocation, which must win.
+        """
+        return seq + len(own) if own == list(range(seq + 1, seq + 1 + len(own))) else seq
+
+    def read_marks(self, remote_id: str) -> list[Mark]:
+        """Return the stored revocation marks that apply to one user."""
+        values = self.shared.get_many(self.mark_keys(remote_id)).values()
+        return [mark for mark in map(Mark.load, values) if mark is not None]
+
+    def put_unless_revoked(
+        self, key: str, entry: Entry, *, shared_ttl: float, local_ttl: float
+    ) -> bool:
+        """Store a positive entry unless its token or user was revoked since `entry["seq"]`.
+
+        Checked and stored in one atomic step; return False (nothing stored) when refused.
+        """
+        if shared_ttl < 1:
+            self.evict(key)  # too close to expiry to keep
+            return True
+        # In-process first: a revocation broadcast that follows the shared store then finds it.
+        self.local.set(key, entry, min(local_ttl, shared_ttl))
+        stored = self.shared.set_unless(
+            key,
+            entry,
+            int(shared_ttl),
+            watch=[key, *self.mark_keys(str(entry["remote_id"]))],
+            refuse=lambda current: _revoked_since(current.pop(key, None), current, entry),
+            fallback_timeout=max(1, int(min(local_ttl, shared_ttl))),
+        )
+        if not stored:
+            self.local.delete(key)
+        return stored
 
     def get_local(self, key: str) -> Entry | None:
         """Return the in-process entry for `key`, or None."""
@@ -85,3 +186,10 @@ class VerificationCache:
         """Drop everything this process holds: entries and revocation marks."""
         self.local.clear()
         self.marks.clear()
+
+
+def _revoked_since(current: Any, marks: dict[str, Any], entry: Entry) -> bool:
+    """Return True when a rejection replaced the token's entry, or a newer mark revokes `entry`."""
+    if isinstance(current, dict) and current.get("kind") != "ok":
+        return True
+    return any(mark.revokes(entry) for mark in map(Mark.load, marks.values()) if mark)

@@ -122,13 +122,14 @@ def test_stats_say_when_the_shared_cache_is_not_redis(settings) -> None:
 # --- flush ------------------------------------------------------------------------------------
 
 
-def test_flush_token_reads_the_token_from_standard_input(monkeypatch) -> None:
+def test_flush_token_forgets_the_token_and_refuses_nothing(monkeypatch) -> None:
     raw = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl"
     key = store(raw)
 
     printed = run("flush", "--token", "-", stdin=raw + "\n", monkeypatch=monkeypatch)
 
-    assert shared(key)["kind"] == "rejected"
+    assert default_cache().get_shared(key) is None  # forgotten: the next request asks again
+    assert default_cache().get_local(key) is None
     assert raw not in printed
 
 

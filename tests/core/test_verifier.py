@@ -81,8 +81,10 @@ def redis_ttl(key: str) -> int:
 
 
 def mark(cache, who: str, at: float) -> None:
-    """Write a revocation "not before" mark the way core.revocation does (and its broadcast)."""
-    cache.shared.set(cache.key("nbf", who), float(at), 3600)
+    """Write a revocation "not before" mark the way core.revocation does (and its broadcast), as
+    received at `at` on this service's clock (marks are ordered by number, `at` only bounds iat)."""
+    seq = cache.mark(who).seq
+    cache.shared.set(cache.key("nbf", who), {"seq": seq, "at": float(at)}, 3600)
     if who == "*":
         cache.clear_local()
     else:
@@ -585,12 +587,11 @@ def test_another_users_mark_changes_nothing(verifier, vcache, clock):
 
 
 def test_revoked_reads_user_and_global_marks(verifier, vcache):
-    entry = {"kind": "ok", "remote_id": "u1", "verified_at": 100.0}
-
-    assert not verifier.revoked(entry)
     mark(vcache, "u1", 99.0)
-    assert not verifier.revoked(entry)
-    mark(vcache, "u1", 100.0)
+    entry = {"kind": "ok", "remote_id": "u1", "verified_at": 0.0, "seq": vcache.sequence()}
+
+    assert not verifier.revoked(entry)  # that mark came before the verification started
+    mark(vcache, "u1", 0.0)  # only the order counts, never the clocks
     assert verifier.revoked(entry)
     vcache.shared.delete(vcache.key("nbf", "u1"))
     mark(vcache, "*", 150.0)
