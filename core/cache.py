@@ -88,15 +88,21 @@ class VerificationCache:
         return [self.key("nbf", EVERYONE)] + ([self.key("nbf", remote_id)] if remote_id else [])
 
     def sequence(self) -> int:
-        """Return the current revocation number (0 before the first revocation)."""
-        value = self.shared.get(self.key("nbfseq", "revocations"))
+        """Return the current revocation number, starting the sequence when there is none."""
+        seq_key = self.key("nbfseq", "revocations")
+        value = self.shared.get(seq_key)
+        if not isinstance(value, int):
+            # A lost counter restarts above every number it handed out (unless revocations ever
+            # outpaced one per millisecond), so in-process copies of old marks stay below it.
+            self.shared.add(seq_key, int(time.time() * 1000), MARK_TTL)
+            value = self.shared.get(seq_key)
         return value if isinstance(value, int) else 0
 
     def mark(self, remote_id: str) -> Mark:
         """Store and return a new revocation mark for one user, or for everyone (`EVERYONE`)."""
         seq_key = self.key("nbfseq", "revocations")
-        self.shared.add(seq_key, 0, MARK_TTL)
-        mark = Mark(self.shared.incr(seq_key) or 1, time.time())
+        self.sequence()  # starts the sequence when there is none
+        mark = Mark(self.shared.incr(seq_key) or int(time.time() * 1000), time.time())
         self.shared.set(self.key("nbf", remote_id), {"seq": mark.seq, "at": mark.at}, MARK_TTL)
         own = _own_marks.get()
         if own is not None:

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -209,3 +210,67 @@ def test_a_stale_notification_is_refused(pair, remote_auth, demo_users) -> None:
 
     assert response.status_code == 401
     assert response.json()["code"] == "stale_signature"
+
+
+# --- revocation during a slow first verification ---------------------------------------------
+
+SLOW_ME = 2.0  # the first /me answers this late; the revocation lands meanwhile
+
+
+def slow_first_verification(pair, remote_auth, token: str, revoke, *, wait: bool) -> list[int]:
+    """Verify `token` on the first process while /me is slow (and on the second too, waiting on
+    the first's lease, when `wait`); run `revoke()` once the call reached the auth server.
+    Return the in-flight answers' statuses."""
+    first, second = pair
+    calls = remote_auth.calls(ME)
+    remote_auth.fault("delay", delay=SLOW_ME, paths=["/api/auth/me"], times=1)
+    with ThreadPoolExecutor(2) as pool:
+        leader = pool.submit(first.verify, token)
+        wait_until(lambda: remote_auth.calls(ME) > calls, timeout=10)
+        waiters = [pool.submit(second.verify, token)] if wait else []
+        revoke()
+        return [answer.result().status_code for answer in [leader, *waiters]]
+
+
+def refused_everywhere(pair, token: str) -> bool:
+    """Return True when both processes refuse `token`, asked twice (memory, then Redis)."""
+    return all(refused_by(server, token) for server in pair for _ in range(2))
+
+
+def test_logout_during_a_slow_first_verification_wins_everywhere(
+    pair, remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.mint_token(alice.email)
+
+    # The auth server hears of the logout only after it vouched for the token: the race of #11.
+    remote_auth.fault("delay", delay=SLOW_ME + 1, paths=["/api/auth/logout"], times=1)
+
+    in_flight = slow_first_verification(
+        pair,
+        remote_auth,
+        token,
+        lambda: pair[1].post("/api/auth/logout", token, json={}),
+        wait=True,
+    )
+    remote_auth.fault("down")  # every 401 below is our own revocation, not the auth server's
+
+    assert in_flight == [401, 401]
+    assert refused_everywhere(pair, token)
+
+
+def test_signed_revocation_during_a_slow_first_verification_wins_everywhere(
+    pair, remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.mint_token(alice.email)
+
+    def revoke() -> None:
+        answer = notify(pair[1], {"userId": alice.id, "action": "revoke_tokens"})
+        assert answer.status_code == 200
+
+    in_flight = slow_first_verification(pair, remote_auth, token, revoke, wait=False)
+    remote_auth.update_user(alice.id, active=False)  # it vouched for her first, then disabled her
+
+    assert in_flight == [401]
+    assert refused_everywhere(pair, token)
