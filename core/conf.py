@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "JWT_SECRET": None,
     "REVOCATION_SECRET": None,
     "REVOCATION_MAX_SKEW": 300,
+    # How long `authcache revoke --user` refuses a user's older tokens: the longest an access
+    # token of the auth server lives.
+    "USER_REVOCATION_TTL": 24 * 3600,
 }
 IMPORT_STRINGS = {"USER_SYNC_CLASS"}
 CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}}

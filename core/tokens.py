@@ -43,9 +43,18 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 def expiry(claims: dict[str, Any]) -> int | None:
     """Return the `exp` claim as an int, or None when absent or not a number."""
-    exp = claims.get("exp")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and math.isfinite(exp):
-        return int(exp)
+    return _time_claim(claims, "exp")
+
+
+def issued_at(claims: dict[str, Any]) -> int | None:
+    """Return the `iat` claim as an int, or None when absent or not a number."""
+    return _time_claim(claims, "iat")
+
+
+def _time_claim(claims: dict[str, Any], name: str) -> int | None:
+    value = claims.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return int(value)
     return None
 
 

@@ -15,6 +15,7 @@ from .breaker import CircuitBreaker
 from .budget import UpstreamBudget
 from .cache import Entry, Mark, VerificationCache
 from .client import AuthServiceClient
+from .denylist import Denylist
 from .exceptions import BadResponse, Rejected, Unavailable
 from .identity import Identity
 from .singleflight import SingleFlight
@@ -56,11 +57,12 @@ class Verifier:
         breaker: CircuitBreaker,
         budget: UpstreamBudget,
         degraded: Callable[[str], Verification | None] | None = None,
+        denylist: Denylist | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.policy = client, cache, policy
         self.flight, self.breaker, self.budget = flight, breaker, budget
-        self.degraded = degraded
+        self.degraded, self.denylist = degraded, denylist
         self.clock = clock
 
     def recall(self, token: str) -> Verification | None:
@@ -128,6 +130,10 @@ class Verifier:
             self.breaker.record_failure()
             raise
         self.breaker.record_success()
+        if self._denied(token, identity.remote_id):
+            refused = Rejected("revoked here", status=401, code="revoked")
+            self._store_rejection(key, refused, exp)
+            raise refused
         with self.cache.own_marks() as own:
             user = mirror(identity)
         entry = self._store_identity(key, identity, user, exp, self.cache.sequence_after(seq, own))
@@ -174,7 +180,11 @@ class Verifier:
         if entry and entry["kind"] == "ok" and self._within_grace(entry):
             return self._answer(entry, "grace")
         degraded = self.degraded(token) if self.degraded else None
-        if degraded is not None and not self._revoked_after(degraded):
+        if (
+            degraded is not None
+            and not self._revoked_after(degraded)
+            and not self._denied(token, degraded.identity.remote_id)
+        ):
             return degraded
         raise exc
 
@@ -193,6 +203,10 @@ class Verifier:
         user or of every token (compared by revocation number, never by clock)."""
         marks = self._marks(str(entry.get("remote_id") or ""))
         return any(mark.revokes(entry) for mark in marks)
+
+    def _denied(self, token: str, remote_id: str) -> bool:
+        """Return True when a durable revocation (database) refuses the token or its user."""
+        return self.denylist is not None and self.denylist.refuses(token, remote_id)
 
     def _revoked_after(self, degraded: Verification) -> bool:
         """Return True when a token checked only locally was issued before a revocation.

@@ -23,8 +23,10 @@ from core.defaults import default_client
 from core.exceptions import AuthServiceError, BadResponse, Rejected, Unavailable
 from core.identity import normalize
 from core.revocation import revoke_token
+from core.tokens import is_local, unverified_claims
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .logout import log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
     REJECTED,
@@ -205,6 +207,9 @@ class LogoutView(PassThroughView):
         body = LogoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         token = RemoteJWTAuthentication().get_raw_token(request)
+        if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
+            log_out_local(token, body.validated_data.get("refreshToken"))
+            return Response({"detail": "Logged out.", "code": "logged_out"})
         if token:
             revoke_token(token)
         try:

@@ -215,6 +215,7 @@ REMOTE_AUTH: dict[str, Any] = {
             "RETRY_AFTER": env.int("AUTH_RETRY_AFTER", default=None),
             "JWT_SECRET": env.str("AUTH_JWT_SECRET", default=None),
             "REVOCATION_SECRET": env.str("AUTH_REVOCATION_SECRET", default=None),
+            "USER_REVOCATION_TTL": env.int("AUTH_USER_REVOCATION_TTL", default=None),
         }.items()
         if value is not None
     },

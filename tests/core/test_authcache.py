@@ -15,9 +15,8 @@ import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
-from core.cache import namespace_for
+from core.cache import MARK_TTL, namespace_for
 from core.defaults import default_cache, default_verifier
-from core.revocation import MARK_TTL
 
 
 @pytest.fixture(autouse=True)

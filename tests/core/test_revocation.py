@@ -9,11 +9,11 @@ import jwt
 import pytest
 from django.core.cache import caches
 
-from core.cache import Mark
+from core.cache import MARK_TTL, Mark
 from core.defaults import default_cache, default_verifier
 from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
-from core.revocation import MARK_TTL, revoke_all, revoke_token, revoke_user
+from core.revocation import revoke_all, revoke_token, revoke_user
 from tests.conftest import on_redis
 
 UNREACHABLE = "http://127.0.0.1:9"
