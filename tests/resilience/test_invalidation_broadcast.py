@@ -14,8 +14,10 @@ from functools import partial
 
 import pytest
 import requests
+from django.contrib.auth import get_user_model
 
 from core.signing import sign
+from tests.conftest import clear_shared_cache
 from tests.fixtures.api_server import ROOT, ApiServer
 
 from .helpers import ME, REVOCATION_SECRET, authcache, source, wait_until
@@ -274,3 +276,26 @@ def test_signed_revocation_during_a_slow_first_verification_wins_everywhere(
 
     assert in_flight == [401]
     assert refused_everywhere(pair, token)
+
+
+# --- local tokens ----------------------------------------------------------------------------
+
+
+def test_logout_with_a_local_token_refuses_it_and_its_refresh_everywhere(pair) -> None:
+    first, second = pair
+    get_user_model().objects.create_user("break-glass", password="local-pass-123")
+    tokens = first.post(
+        "/api/token/", json={"username": "break-glass", "password": "local-pass-123"}
+    ).json()
+    access, refresh = tokens["access"], tokens["refresh"]
+    assert [first.verify(access).status_code, second.verify(access).status_code] == [200, 200]
+
+    logout = second.post("/api/auth/logout", access, json={"refreshToken": refresh})
+
+    assert logout.status_code == 200
+    assert refused_everywhere(pair, access)
+    refreshed = first.post("/api/token/refresh/", json={"refresh": refresh})
+    assert refreshed.status_code == 401
+    clear_shared_cache()  # Redis lost: the database still knows
+    assert refused_everywhere(pair, access)
+    assert first.post("/api/token/refresh/", json={"refresh": refresh}).status_code == 401
