@@ -24,6 +24,7 @@ from .helpers import ME, REVOCATION_SECRET, authcache, source, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BROADCAST_WAIT = 2.0
+EXP_SKEW = 5  # REMOTE_AUTH["EXP_SKEW"]: how much later than a user revocation a token must be
 
 
 def cache_in_both(pair: tuple[ApiServer, ApiServer], token: str) -> None:
@@ -90,7 +91,9 @@ def test_logout_through_one_process_is_seen_by_the_other(pair, remote_auth, demo
     assert remote_auth.calls(ME) == calls  # our own revocation answered, not the auth server
 
 
-def test_flush_token_from_standard_input_is_seen_by_both(pair, remote_auth, demo_users) -> None:
+def test_flush_token_forgets_it_on_both_and_the_auth_server_decides(
+    pair, remote_auth, demo_users
+) -> None:
     first, second = pair
     token = remote_auth.mint_token(demo_users["alice"].email)
     cache_in_both(pair, token)
@@ -100,8 +103,45 @@ def test_flush_token_from_standard_input_is_seen_by_both(pair, remote_auth, demo
 
     assert flushed.returncode == 0, flushed.stderr
     assert token not in flushed.stdout + flushed.stderr
-    wait_until(lambda: refused_by(first, token) and refused_by(second, token), BROADCAST_WAIT)
-    assert remote_auth.calls(ME) == calls  # still valid upstream: the 401 is the flush
+    wait_until(lambda: reverified_by(first, token) and reverified_by(second, token), BROADCAST_WAIT)
+    assert remote_auth.calls(ME) == calls + 1  # asked again, once, and still valid upstream
+
+
+def test_revoke_token_refuses_it_on_both_until_it_expires(pair, remote_auth, demo_users) -> None:
+    first = pair[0]
+    token = remote_auth.mint_token(demo_users["alice"].email)
+    cache_in_both(pair, token)
+    calls = remote_auth.calls(ME)
+
+    revoked = manage(first, "authcache", "revoke", "--token", "-", stdin=token + "\n")
+
+    assert revoked.returncode == 0, revoked.stderr
+    assert token not in revoked.stdout + revoked.stderr
+    wait_until(lambda: refused_everywhere(pair, token), BROADCAST_WAIT)
+    assert remote_auth.calls(ME) == calls  # still valid upstream: the 401 is the revocation
+    clear_shared_cache()  # Redis lost: the database still refuses it
+    assert refused_everywhere(pair, token)
+
+
+def test_revoke_user_refuses_her_older_tokens_but_not_a_new_login(
+    pair, remote_auth, demo_users
+) -> None:
+    first, second = pair
+    alice = demo_users["alice"]
+    old = remote_auth.mint_token(alice.email)
+    cache_in_both(pair, old)
+
+    authcache("revoke", "--user", alice.id)
+
+    wait_until(lambda: refused_everywhere(pair, old), BROADCAST_WAIT)
+    clear_shared_cache()
+    assert refused_everywhere(pair, old)
+
+    def signed_in_again() -> bool:  # a token issued more than EXP_SKEW after the revocation
+        new = remote_auth.mint_token(alice.email)
+        return [first.verify(new).status_code, second.verify(new).status_code] == [200, 200]
+
+    wait_until(signed_in_again, timeout=EXP_SKEW + 5, interval=0.5)
 
 
 def test_flush_user_is_seen_by_both_and_spares_other_users(pair, remote_auth, demo_users) -> None:
