@@ -188,8 +188,10 @@ class LogoutView(PassThroughView):
         operation_id="auth_logout",
         summary="Log out",
         description="Public; send the access token to log out. It answers 401 here at once, on "
-        "every instance, and the session ends at the auth server (best effort: this answers 200 "
-        "even when the auth server cannot be reached).",
+        "every instance, until it expires, and the session ends at the auth server (best effort: "
+        "this answers 200 even when the auth server cannot be reached). A local (simplejwt) "
+        "access token is refused until it expires and the `refreshToken` sent with it is "
+        "blacklisted. A value without a readable `exp` stores nothing.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
