@@ -624,3 +624,61 @@ def test_shared_cache_down_still_verifies_remotely_and_in_memory(broken_vcache, 
 
     assert verifier.verify(TOKEN, mirror).source == "remote"
     assert verifier.verify(TOKEN, mirror).source == "memory"
+
+
+# --- revocation during a verification ---------------------------------------------------------
+
+
+class RevokingAuthServer(FakeAuthServer):
+    """Answer `me`, but let `during` run first, as a revocation that lands while /me is slow."""
+
+    def __init__(self, during) -> None:
+        super().__init__()
+        self.during = during
+
+    def me(self, token: str, *, expires_at: int | None = None) -> Identity:
+        self.during()
+        return super().me(token, expires_at=expires_at)
+
+
+def rejection(cache) -> None:
+    """Store a logout's rejection the way core.revocation.revoke_token does."""
+    entry = {"kind": "rejected", "status": 401, "code": "revoked", "exp": None}
+    cache.put(cache.token_key(TOKEN), entry, shared_ttl=60, local_ttl=5)
+
+
+@pytest.mark.parametrize(
+    "revoke",
+    [rejection, lambda cache: mark(cache, "u1", 0.0), lambda cache: mark(cache, "*", 0.0)],
+    ids=["logout", "user", "everyone"],
+)
+def test_a_revocation_during_the_verification_wins(vcache, clock, revoke):
+    verifier = make_verifier(vcache, clock, RevokingAuthServer(lambda: revoke(vcache)))
+
+    with pytest.raises(Rejected):
+        verifier.verify(TOKEN, mirror)
+
+    stored = vcache.get_shared(vcache.token_key(TOKEN))
+    assert stored is None or stored["kind"] == "rejected"
+    assert vcache.get_local(vcache.token_key(TOKEN)) in (None, stored)
+
+
+def test_a_revocation_during_the_verification_wins_while_redis_is_down(broken_vcache, clock):
+    verifier = make_verifier(
+        broken_vcache, clock, RevokingAuthServer(lambda: mark(broken_vcache, "u1", 0.0))
+    )
+
+    with pytest.raises(Rejected):
+        verifier.verify(TOKEN, mirror)
+
+    assert broken_vcache.get_local(broken_vcache.token_key(TOKEN)) is None
+
+
+def test_a_mark_the_verifications_own_mirroring_made_does_not_refuse_it(verifier, vcache):
+    def mirror_that_saves(identity: Identity) -> dict[str, Any]:
+        mark(vcache, identity.remote_id, 0.0)  # core.receivers: the mirrored user was saved
+        return mirror(identity)
+
+    assert verifier.verify(TOKEN, mirror_that_saves).source == "remote"
+    vcache.local.clear()
+    assert verifier.verify(TOKEN, mirror).source == "redis"
