@@ -33,7 +33,8 @@ _own_marks: ContextVar[list[int] | None] = ContextVar("remote_auth_own_marks", d
 
 @dataclass(frozen=True)
 class Mark:
-    """A revocation: its number in the shared sequence, and this service's clock when received."""
+    """A mark: its number in the shared sequence, and this service's clock when the last
+    revocation among them was received (0.0 when the marks only refreshed changed users)."""
 
     seq: int
     at: float
@@ -98,12 +99,18 @@ class VerificationCache:
             value = self.shared.get(seq_key)
         return value if isinstance(value, int) else 0
 
-    def mark(self, remote_id: str) -> Mark:
-        """Store and return a new revocation mark for one user, or for everyone (`EVERYONE`)."""
-        seq_key = self.key("nbfseq", "revocations")
+    def mark(self, remote_id: str, *, revocation: bool = True) -> Mark:
+        """Store and return a new mark for one user, or for everyone (`EVERYONE`).
+
+        Every mark makes older cached answers re-verify; only a `revocation` also refuses tokens
+        issued before it where no auth server is asked (degraded verification).
+        """
+        seq_key, key = self.key("nbfseq", "revocations"), self.key("nbf", remote_id)
         self.sequence()  # starts the sequence when there is none
-        mark = Mark(self.shared.incr(seq_key) or int(time.time() * 1000), time.time())
-        self.shared.set(self.key("nbf", remote_id), {"seq": mark.seq, "at": mark.at}, MARK_TTL)
+        previous = Mark.load(self.shared.get(key))
+        at = time.time() if revocation else (previous.at if previous else 0.0)
+        mark = Mark(self.shared.incr(seq_key) or int(time.time() * 1000), at)
+        self.shared.set(key, {"seq": mark.seq, "at": mark.at}, MARK_TTL)
         own = _own_marks.get()
         if own is not None:
             own.append(mark.seq)

@@ -39,10 +39,14 @@ def forget_token(token: str) -> None:
     broadcast(cache, "token", key)
 
 
-def revoke_user(remote_id: str) -> None:
-    """Invalidate every cached verification of one remote user; the next request re-verifies."""
+def revoke_user(remote_id: str, *, revocation: bool = True) -> None:
+    """Invalidate every cached verification of one remote user; the next request re-verifies.
+
+    `revocation=False` when only the user's local record changed: degraded verification (which
+    reads that record afresh) then still accepts the user's tokens.
+    """
     cache = default_cache()
-    cache.mark(remote_id)
+    cache.mark(remote_id, revocation=revocation)
     cache.evict_local_user(remote_id)
     broadcast(cache, "user", remote_id)
 
