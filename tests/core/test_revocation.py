@@ -227,3 +227,21 @@ def test_revocations_still_apply_in_this_process_while_redis_is_down(
     assert cache.get_local(other_key) is not None
     revoke_all()
     assert len(cache.local) == 0
+
+
+def stored_mark(who: str) -> Mark:
+    mark = Mark.load(caches["default"].get(default_cache().key("nbf", who)))
+    assert mark is not None
+    return mark
+
+
+def test_a_local_record_change_re_verifies_but_keeps_the_last_revocations_time() -> None:
+    revoke_user("u1")
+    revoked = stored_mark("u1")
+
+    revoke_user("u1", revocation=False)  # core.receivers: the mirrored user was saved
+
+    assert stored_mark("u1").seq > revoked.seq
+    assert stored_mark("u1").at == revoked.at
+    revoke_user("u2", revocation=False)
+    assert stored_mark("u2").at == 0.0  # refuses no token in degraded mode
