@@ -39,6 +39,7 @@ from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
 from .throttling import LoginRateThrottle
 
 logger = logging.getLogger(__name__)
+LOGGED_OUT = {"detail": "Logged out.", "code": "logged_out"}
 
 
 def unavailable(exc: Unavailable | BadResponse) -> AuthServiceUnavailable:
@@ -211,14 +212,14 @@ class LogoutView(PassThroughView):
         token = RemoteJWTAuthentication().get_raw_token(request)
         if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
             log_out_local(token, body.validated_data.get("refreshToken"))
-            return Response({"detail": "Logged out.", "code": "logged_out"})
+            return Response(LOGGED_OUT)
         if token:
             revoke_token(token)
         try:
             default_client().logout(body.validated_data.get("refreshToken"), token)
         except AuthServiceError as exc:  # the local revocation stands either way
             logger.info("upstream logout failed: %s", exc.reason)
-        return Response({"detail": "Logged out.", "code": "logged_out"})
+        return Response(LOGGED_OUT)
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""
