@@ -18,10 +18,12 @@ from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.settings import api_settings as simplejwt_settings
+from rest_framework_simplejwt.tokens import Token
 
 from .clientaddr import client_key
 from .conf import remote_auth_settings
-from .defaults import default_user_sync, default_verifier
+from .defaults import default_denylist, default_user_sync, default_verifier
 from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable, UserDenied
 from .identity import Identity
 from .logcontext import bind
@@ -292,3 +294,11 @@ class LocalJWTAuthentication(JWTAuthentication):
             record_verification("ok", "local")
             bind(auth_source="local", user_id=str(result[0].pk))
         return result
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """Return simplejwt's validated token; raise InvalidToken once it was logged out."""
+        validated = super().get_validated_token(raw_token)
+        jti = str(validated.get(simplejwt_settings.JTI_CLAIM, ""))
+        if default_denylist().refuses_jti(jti, expiry(validated.payload)):
+            raise InvalidToken()
+        return validated

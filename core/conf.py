@@ -61,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
     "REQUIRE_EXP": True,
     "BUDGET_PER_CLIENT": 20,
     "TRUSTED_PROXIES": (),
+    # How long `authcache revoke --user` refuses a user's older tokens: the longest an access
+    # token of the auth server lives.
+    "USER_REVOCATION_TTL": 24 * 3600,
 }
 IMPORT_STRINGS = {"USER_SYNC_CLASS"}
 CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}, "TOKEN_FORMAT": {"jwt", "opaque"}}

@@ -18,6 +18,7 @@ from .cache import VerificationCache
 from .client import AuthServiceClient
 from .conf import remote_auth_settings as conf
 from .degraded import LocalSignatureVerifier
+from .denylist import Denylist
 from .invalidation import listen
 from .localcache import LocalTTLCache
 from .singleflight import SingleFlight
@@ -58,6 +59,18 @@ def default_cache() -> VerificationCache:
 
 
 @cache
+def default_denylist() -> Denylist:
+    """Return the process-wide record of durable revocations."""
+    return Denylist(
+        default_cache(),
+        issuer=str(conf.ISSUER_ID),
+        user_ttl=float(conf.USER_REVOCATION_TTL),
+        skew=float(conf.EXP_SKEW),
+        local_ttl=float(conf.LOCAL_CACHE_TTL),
+    )
+
+
+@cache
 def default_verifier() -> Verifier:
     """Return the process-wide verifier with its breaker, budget and single-flight."""
     shared = default_cache()
@@ -93,6 +106,7 @@ def default_verifier() -> Verifier:
         if conf.JWT_SECRET
         else None,
         screen=server_token_format(),
+        denylist=default_denylist(),
     )
 
 
@@ -129,7 +143,14 @@ def default_user_sync() -> UserSync:
 
 def reset_defaults(**kwargs: Any) -> None:
     """Forget every default collaborator so the next use rebuilds it from current settings."""
-    for factory in (default_client, default_cache, default_verifier, default_user_sync):
+    factories = (
+        default_client,
+        default_cache,
+        default_denylist,
+        default_verifier,
+        default_user_sync,
+    )
+    for factory in factories:
         factory.cache_clear()
 
 

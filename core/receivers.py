@@ -35,4 +35,4 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
         .first()
     )
     if remote_id:
-        revoke_user(remote_id)
+        revoke_user(remote_id, revocation=False)

@@ -8,30 +8,45 @@ when the broadcast is missed.
 
 import time
 
+from .cache import EVERYONE, MARK_TTL
 from .defaults import default_cache
 from .invalidation import broadcast
 from .tokens import expiry, unverified_claims
 
-# A mark must outlive every entry it invalidates (those live max(POSITIVE_TTL, GRACE) seconds).
-MARK_TTL = 24 * 3600
-
 
 def revoke_token(token: str, *, reason: str = "revoked") -> None:
-    """Make `token` answer 401 everywhere until it expires."""
+    """Make `token` answer 401 everywhere until it expires.
+
+    Nothing is kept past the token's `exp`, and nothing at all for a token without one: junk
+    Bearer values store nothing, and such a token is forgotten here (the auth server decides).
+    """
     cache = default_cache()
     key = cache.token_key(token)
     exp = expiry(unverified_claims(token))
-    ttl = max(1.0, exp - time.time()) if exp else MARK_TTL
+    ttl = min(exp - time.time(), MARK_TTL) if exp else 0.0
     entry = {"kind": "rejected", "status": 401, "code": reason, "exp": exp}
     cache.evict(key)
-    cache.put(key, entry, shared_ttl=min(ttl, MARK_TTL), local_ttl=min(ttl, MARK_TTL))
+    if ttl >= 1:
+        cache.put(key, entry, shared_ttl=ttl, local_ttl=ttl)
     broadcast(cache, "token", key)
 
 
-def revoke_user(remote_id: str) -> None:
-    """Invalidate every cached verification of one remote user; the next request re-verifies."""
+def forget_token(token: str) -> None:
+    """Drop every cached verification of `token`: the next request asks the auth server again."""
     cache = default_cache()
-    cache.shared.set(cache.key("nbf", remote_id), time.time(), MARK_TTL)
+    key = cache.token_key(token)
+    cache.evict(key)
+    broadcast(cache, "token", key)
+
+
+def revoke_user(remote_id: str, *, revocation: bool = True) -> None:
+    """Invalidate every cached verification of one remote user; the next request re-verifies.
+
+    `revocation=False` when only the user's local record changed: degraded verification (which
+    reads that record afresh) then still accepts the user's tokens.
+    """
+    cache = default_cache()
+    cache.mark(remote_id, revocation=revocation)
     cache.evict_local_user(remote_id)
     broadcast(cache, "user", remote_id)
 
@@ -39,6 +54,6 @@ def revoke_user(remote_id: str) -> None:
 def revoke_all() -> None:
     """Invalidate every cached verification for the configured auth server."""
     cache = default_cache()
-    cache.shared.set(cache.key("nbf", "*"), time.time(), MARK_TTL)
+    cache.mark(EVERYONE)
     cache.clear_local()
-    broadcast(cache, "all", "*")
+    broadcast(cache, "all", EVERYONE)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import WatchError
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
@@ -36,6 +37,9 @@ def compare_and_delete(cache: BaseCache, key: str, value: str, lock: threading.L
     with lock:
         if cache.get(key) == value:
             cache.delete(key)
+
+
+Refuse = Callable[[dict[str, Any]], bool]
 
 
 class SafeCache:
@@ -73,6 +77,61 @@ class SafeCache:
         self._call(
             "set", key, value, timeout, fallback_args=(key, value, fallback_timeout or timeout)
         )
+
+    def set_unless(
+        self,
+        key: str,
+        value: Any,
+        timeout: int,
+        *,
+        watch: list[str],
+        refuse: Refuse,
+        fallback_timeout: int | None = None,
+    ) -> bool:
+        """Store `value` unless `refuse(current values of the watch keys)`; return whether stored.
+
+        One atomic step on Redis (WATCH/MULTI/EXEC, retried while a watched key changes); under a
+        process lock on other backends and on the in-process fallback, where no other process
+        writes.
+        """
+        if not self.down:
+            try:
+                return self._set_unless_primary(key, value, timeout, watch, refuse)
+            except Exception as exc:  # any backend error is an outage, never a 500
+                self._mark_down(exc)
+        fallback = fallback_timeout or timeout
+        return self._set_unless_locked(self.fallback, key, value, fallback, watch, refuse)
+
+    def _set_unless_primary(
+        self, key: str, value: Any, timeout: int, watch: list[str], refuse: Refuse
+    ) -> bool:
+        client: Any = getattr(self.primary, "client", None)
+        if not hasattr(client, "get_client"):  # not django-redis: this process is the only writer
+            return self._set_unless_locked(self.primary, key, value, timeout, watch, refuse)
+        names = {client.make_key(name): name for name in watch}
+        with client.get_client(write=True).pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(*names)
+                    raw = zip(names.values(), pipe.mget(list(names)), strict=True)
+                    if refuse({name: client.decode(v) for name, v in raw if v is not None}):
+                        pipe.unwatch()
+                        return False
+                    pipe.multi()
+                    pipe.set(client.make_key(key), client.encode(value), ex=timeout)
+                    pipe.execute()
+                    return True
+                except WatchError:
+                    continue  # a watched key changed in between: decide again
+
+    def _set_unless_locked(
+        self, cache: BaseCache, key: str, value: Any, timeout: int, watch: list[str], refuse: Refuse
+    ) -> bool:
+        with self._lock:
+            if refuse(cache.get_many(watch)):
+                return False
+            cache.set(key, value, timeout)
+            return True
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self._call("add", key, value, timeout))

@@ -44,13 +44,22 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 def expiry(claims: dict[str, Any]) -> int | None:
     """Return the `exp` claim as an int, or None when absent, not a number or beyond year 9999."""
-    exp = claims.get("exp")
-    if isinstance(exp, bool) or not isinstance(exp, int | float):
+    return _time_claim(claims, "exp")
+
+
+def issued_at(claims: dict[str, Any]) -> int | None:
+    """Return the `iat` claim as an int, or None when absent, not a number or beyond year 9999."""
+    return _time_claim(claims, "iat")
+
+
+def _time_claim(claims: dict[str, Any], name: str) -> int | None:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     # Compared without float(): a 400-digit int overflows it. False for NaN and infinities too.
-    if not -MAX_EXP <= exp <= MAX_EXP:
+    if not -MAX_EXP <= value <= MAX_EXP:
         return None
-    return int(exp)
+    return int(value)
 
 
 def is_local(claims: dict[str, Any], issuer: str) -> bool:

@@ -15,8 +15,9 @@ from typing import Any
 
 from .breaker import CircuitBreaker
 from .budget import UpstreamBudget
-from .cache import Entry, VerificationCache
+from .cache import Entry, Mark, VerificationCache
 from .client import AuthServiceClient
+from .denylist import Denylist
 from .exceptions import BadResponse, Rejected, Unavailable, UserDenied
 from .identity import Identity
 from .singleflight import SingleFlight
@@ -61,11 +62,12 @@ class Verifier:
         budget: UpstreamBudget,
         degraded: Callable[[str], Verification | None] | None = None,
         screen: ServerTokenFormat | None = None,
+        denylist: Denylist | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.policy = client, cache, policy
         self.flight, self.upstream = flight, Upstream(breaker, budget)
-        self.degraded, self.screen = degraded, screen
+        self.degraded, self.screen, self.denylist = degraded, screen, denylist
         self.clock = clock
 
     @property
@@ -142,6 +144,7 @@ class Verifier:
     def _ask(
         self, token: str, key: str, exp: int | None, mirror: Mirror, client: str | None
     ) -> tuple[Entry, str]:
+        seq = self.cache.sequence()  # revocations numbered above this one win over this answer
         try:
             identity = self.upstream.call(
                 lambda: self.client.me(token, expires_at=exp), client=client
@@ -149,16 +152,23 @@ class Verifier:
         except Rejected as exc:
             self._store_rejection(key, exc, exp)
             raise
+        if self._denied(token, identity.remote_id):
+            refused = Rejected("revoked here", status=401, code="revoked")
+            self._store_rejection(key, refused, exp)
+            raise refused
         try:
-            user = mirror(identity)
+            with self.cache.own_marks() as own:
+                user = mirror(identity)
         except UserDenied:
             self._store_negative(key, {"kind": "denied", "remote_id": identity.remote_id}, exp)
             raise
-        return self._store_identity(key, identity, user, exp), "remote"
+        entry = self._store_identity(key, identity, user, exp, self.cache.sequence_after(seq, own))
+        return entry, "remote"
 
     def _store_identity(
-        self, key: str, identity: Identity, user: dict[str, Any], exp: int | None
+        self, key: str, identity: Identity, user: dict[str, Any], exp: int | None, seq: int
     ) -> Entry:
+        """Store and return the positive entry; raise Rejected when a revocation came first."""
         now = self.clock()
         entry = {
             "kind": "ok",
@@ -166,13 +176,18 @@ class Verifier:
             "user": user,
             "remote_id": identity.remote_id,
             "verified_at": now,
+            "seq": seq,
             "exp": exp,
         }
         life = self._life(exp, now)
         # Kept while it may still serve: fresh for POSITIVE_TTL, or as grace up to GRACE_SECONDS
         # after this verification (the grace never counts from a later cache hit).
         shared_ttl = min(max(self.policy.positive_ttl, self.policy.grace), life)
-        self.cache.put(key, entry, shared_ttl=shared_ttl, local_ttl=self._local_ttl(entry))
+        local_ttl = self._local_ttl(entry)
+        if not self.cache.put_unless_revoked(
+            key, entry, shared_ttl=shared_ttl, local_ttl=local_ttl
+        ):
+            raise Rejected("revoked during verification", status=401, code="revoked")
         return entry
 
     def _store_rejection(self, key: str, exc: Rejected, exp: int | None) -> None:
@@ -197,8 +212,10 @@ class Verifier:
         if entry and entry["kind"] == "ok" and self._within_grace(entry):
             return self._answer(entry, "grace")
         degraded = self.degraded(token) if self.degraded else None
-        if degraded is not None and not self.revoked(
-            {"remote_id": degraded.identity.remote_id, "verified_at": degraded.verified_at}
+        if (
+            degraded is not None
+            and not self._revoked_after(degraded)
+            and not self._denied(token, degraded.identity.remote_id)
         ):
             return degraded
         raise exc
@@ -214,25 +231,33 @@ class Verifier:
         )
 
     def revoked(self, entry: Entry) -> bool:
-        """Return True when a positive entry predates a revocation of its user or of every token."""
-        if entry.get("kind", "ok") != "ok":
-            return False
-        verified_at = entry.get("verified_at", 0.0)
+        """Return True when a positive entry's verification started before a revocation of its
+        user or of every token (compared by revocation number, never by clock)."""
         marks = self._marks(str(entry.get("remote_id") or ""))
-        return any(isinstance(mark, float) and verified_at <= mark for mark in marks)
+        return any(mark.revokes(entry) for mark in marks)
 
-    def _marks(self, remote_id: str) -> list[Any]:
+    def _denied(self, token: str, remote_id: str) -> bool:
+        """Return True when a durable revocation (database) refuses the token or its user."""
+        return self.denylist is not None and self.denylist.refuses(token, remote_id)
+
+    def _revoked_after(self, degraded: Verification) -> bool:
+        """Return True when a token checked only locally was issued before a revocation.
+
+        Its `iat` (the auth server's clock) meets our clock at receipt: the one comparison of two
+        hosts' clocks left, and only while the auth server is down and degraded mode is on.
+        """
+        marks = self._marks(degraded.identity.remote_id)
+        return any(degraded.verified_at <= mark.at for mark in marks)
+
+    def _marks(self, remote_id: str) -> list[Mark]:
         """Return the revocation marks of a user and of everyone, read once per LOCAL_CACHE_TTL.
 
         Revocations are broadcast (core.invalidation drops these copies at once), so a shared
         cache hit usually costs one round trip, not two.
         """
-        marks: list[Any] | None = self.cache.marks.get(remote_id)
+        marks: list[Mark] | None = self.cache.marks.get(remote_id)
         if marks is None:
-            keys = [self.cache.key("nbf", "*")] + (
-                [self.cache.key("nbf", remote_id)] if remote_id else []
-            )
-            marks = list(self.cache.shared.get_many(keys).values())
+            marks = self.cache.read_marks(remote_id)
             self.cache.marks.set(remote_id, marks, self.policy.local_ttl)
         return marks
 

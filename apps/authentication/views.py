@@ -29,8 +29,10 @@ from core.defaults import default_client, default_upstream
 from core.exceptions import AuthServiceError, BadResponse, Rejected, ShareSpent, Unavailable
 from core.identity import normalize
 from core.revocation import revoke_token
+from core.tokens import is_local, unverified_claims
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .logout import log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
     REJECTED,
@@ -48,6 +50,7 @@ from .throttling import (
 )
 
 logger = logging.getLogger(__name__)
+LOGGED_OUT = {"detail": "Logged out.", "code": "logged_out"}
 
 
 def unavailable(exc: Unavailable | BadResponse) -> AuthServiceUnavailable:
@@ -211,9 +214,11 @@ class LogoutView(PassThroughView):
         operation_id="auth_logout",
         summary="Log out",
         description="Public, throttled per client address; send the access token to log out. "
-        "It answers 401 here at once, on "
-        "every instance, and the session ends at the auth server (best effort: this answers 200 "
-        "even when the auth server cannot be reached).",
+        "It answers 401 here at once, on every instance, until it expires, and the session "
+        "ends at the auth server (best effort: "
+        "this answers 200 even when the auth server cannot be reached). A local (simplejwt) "
+        "access token is refused until it expires and the `refreshToken` sent with it is "
+        "blacklisted. A value without a readable `exp` stores nothing.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
@@ -232,6 +237,9 @@ class LogoutView(PassThroughView):
         body = LogoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         token = RemoteJWTAuthentication().get_raw_token(request)
+        if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
+            log_out_local(token, body.validated_data.get("refreshToken"))
+            return Response(LOGGED_OUT)
         if token:
             revoke_token(token)
         try:
@@ -242,7 +250,7 @@ class LogoutView(PassThroughView):
             )
         except AuthServiceError as exc:  # the local revocation stands either way
             logger.info("upstream logout failed: %s", exc.reason)
-        return Response({"detail": "Logged out.", "code": "logged_out"})
+        return Response(LOGGED_OUT)
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""

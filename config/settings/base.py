@@ -263,6 +263,7 @@ REMOTE_AUTH: dict[str, Any] = {
             "REQUIRE_EXP": env.bool("AUTH_REQUIRE_EXP", default=None),
             "BUDGET_PER_CLIENT": env.int("AUTH_UPSTREAM_BUDGET_PER_CLIENT", default=None),
             "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=None),
+            "USER_REVOCATION_TTL": env.int("AUTH_USER_REVOCATION_TTL", default=None),
         }.items()
         if value is not None
     },

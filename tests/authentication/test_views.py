@@ -1,8 +1,11 @@
 """The authentication endpoints: verify, and the login / refresh / logout pass-through."""
 
 import pytest
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
+from core.conf import remote_auth_settings
+from core.defaults import default_cache
 from tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +114,32 @@ def test_unknown_url_is_a_json_404(api) -> None:
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def stored_ttl(token: str) -> int:
+    """Return the seconds Redis keeps the token's cache key (0 when there is none)."""
+    key = default_cache().token_key(token)
+    seconds: int = caches[remote_auth_settings.CACHE_ALIAS].ttl(key)  # type: ignore[attr-defined]
+    return seconds
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.00000001",  # no exp
+        "junk-bearer-value",  # not a JWT at all
+    ],
+)
+def test_a_junk_logout_stores_nothing(remote_auth, api, token) -> None:
+    response = api.post("/api/auth/logout", {}, **bearer(token))
+
+    assert response.status_code == 200
+    assert stored_ttl(token) == 0
+
+
+def test_a_logout_is_stored_no_longer_than_the_tokens_exp(remote_auth, api, demo_users) -> None:
+    token = remote_auth.mint_token(demo_users["alice"].email, ttl=5)
+
+    api.post("/api/auth/logout", {}, **bearer(token))
+
+    assert 1 <= stored_ttl(token) <= 5

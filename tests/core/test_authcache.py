@@ -15,9 +15,9 @@ import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
-from core.cache import namespace_for
-from core.defaults import default_cache, default_verifier
-from core.revocation import MARK_TTL
+from core.cache import MARK_TTL, namespace_for
+from core.defaults import default_cache, default_denylist, default_verifier
+from core.models import Revocation
 
 
 @pytest.fixture(autouse=True)
@@ -123,13 +123,14 @@ def test_stats_say_when_the_shared_cache_is_not_redis(settings) -> None:
 # --- flush ------------------------------------------------------------------------------------
 
 
-def test_flush_token_reads_the_token_from_standard_input(monkeypatch) -> None:
+def test_flush_token_forgets_the_token_and_refuses_nothing(monkeypatch) -> None:
     raw = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl"
     key = store(raw)
 
     printed = run("flush", "--token", "-", stdin=raw + "\n", monkeypatch=monkeypatch)
 
-    assert shared(key)["kind"] == "rejected"
+    assert default_cache().get_shared(key) is None  # forgotten: the next request asks again
+    assert default_cache().get_local(key) is None
     assert raw not in printed
 
 
@@ -183,3 +184,32 @@ def test_bad_arguments_are_refused_and_flush_nothing(args: tuple[str, ...]) -> N
         run(*args)
 
     assert not default_verifier().revoked(shared(key))
+
+
+# --- revoke ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_revoke_token_reads_stdin_and_keeps_the_revocation_in_the_database(monkeypatch) -> None:
+    raw = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl"
+    store(raw)
+
+    printed = run("revoke", "--token", "-", stdin=raw + "\n", monkeypatch=monkeypatch)
+
+    assert raw not in printed
+    assert default_denylist().refuses(raw, "u1")
+
+
+@pytest.mark.django_db
+def test_revoke_user_marks_the_user_and_keeps_the_revocation_in_the_database() -> None:
+    alice = store("token-one", "u1")
+
+    run("revoke", "--user", "u1")
+
+    assert default_verifier().revoked(shared(alice))
+    assert Revocation.objects.filter(kind=Revocation.USER, subject="local:u1").exists()
+
+
+def test_revoke_refuses_a_token_given_as_a_value(monkeypatch) -> None:
+    with pytest.raises(CommandError, match="standard input"):
+        run("revoke", "--token", "x.y.z", stdin="x.y.z\n", monkeypatch=monkeypatch)

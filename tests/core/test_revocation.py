@@ -9,10 +9,11 @@ import jwt
 import pytest
 from django.core.cache import caches
 
+from core.cache import MARK_TTL, Mark
 from core.defaults import default_cache, default_verifier
 from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
-from core.revocation import MARK_TTL, revoke_all, revoke_token, revoke_user
+from core.revocation import revoke_all, revoke_token, revoke_user
 from tests.conftest import on_redis
 
 UNREACHABLE = "http://127.0.0.1:9"
@@ -38,6 +39,7 @@ def verified(remote_id: str, at: float | None = None) -> dict[str, Any]:
         "user": {"id": 1},
         "remote_id": remote_id,
         "verified_at": time.time() if at is None else at,
+        "seq": default_cache().sequence(),  # as the verifier reads it when it starts
         "exp": None,
     }
 
@@ -91,12 +93,22 @@ def test_the_rejection_lives_as_long_as_the_token() -> None:
     assert shared(default_cache().token_key(raw))["code"] == "logged_out"
 
 
-def test_a_token_without_exp_is_refused_for_a_day() -> None:
+def test_a_token_without_exp_leaves_no_key_behind() -> None:
     raw = token(exp_in=None)
+    key = store(raw)
 
     revoke_token(raw)
 
-    assert MARK_TTL - 5 <= ttl(default_cache().token_key(raw)) <= MARK_TTL
+    assert ttl(key) == 0  # no such key (django-redis): a junk logout stores nothing
+    assert default_cache().get_local(key) is None
+
+
+def test_the_rejection_never_outlives_the_tokens_exp() -> None:
+    raw = token(exp_in=3)
+
+    revoke_token(raw)
+
+    assert 1 <= ttl(default_cache().token_key(raw)) <= 3
 
 
 def test_a_revoked_token_answers_401_without_asking_the_auth_server() -> None:
@@ -135,8 +147,9 @@ def test_revoking_a_user_drops_that_users_entries_here_and_marks_the_rest() -> N
     assert cache.get_local(bob_key) is not None
     assert verifier.revoked(shared(alice_key))
     assert not verifier.revoked(shared(bob_key))
-    mark = caches["default"].get(cache.key("nbf", "u1"))
-    assert before <= mark <= time.time()
+    mark = Mark.load(caches["default"].get(cache.key("nbf", "u1")))
+    assert mark is not None
+    assert before <= mark.at <= time.time()  # this service's clock at receipt
 
 
 def test_a_user_mark_spares_verifications_made_after_it() -> None:
@@ -214,3 +227,21 @@ def test_revocations_still_apply_in_this_process_while_redis_is_down(
     assert cache.get_local(other_key) is not None
     revoke_all()
     assert len(cache.local) == 0
+
+
+def stored_mark(who: str) -> Mark:
+    mark = Mark.load(caches["default"].get(default_cache().key("nbf", who)))
+    assert mark is not None
+    return mark
+
+
+def test_a_local_record_change_re_verifies_but_keeps_the_last_revocations_time() -> None:
+    revoke_user("u1")
+    revoked = stored_mark("u1")
+
+    revoke_user("u1", revocation=False)  # core.receivers: the mirrored user was saved
+
+    assert stored_mark("u1").seq > revoked.seq
+    assert stored_mark("u1").at == revoked.at
+    revoke_user("u2", revocation=False)
+    assert stored_mark("u2").at == 0.0  # refuses no token in degraded mode

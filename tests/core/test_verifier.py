@@ -82,8 +82,10 @@ def redis_ttl(key: str) -> int:
 
 
 def mark(cache, who: str, at: float) -> None:
-    """Write a revocation "not before" mark the way core.revocation does (and its broadcast)."""
-    cache.shared.set(cache.key("nbf", who), float(at), 3600)
+    """Write a revocation "not before" mark the way core.revocation does (and its broadcast), as
+    received at `at` on this service's clock (marks are ordered by number, `at` only bounds iat)."""
+    seq = cache.mark(who).seq
+    cache.shared.set(cache.key("nbf", who), {"seq": seq, "at": float(at)}, 3600)
     if who == "*":
         cache.clear_local()
     else:
@@ -586,12 +588,11 @@ def test_another_users_mark_changes_nothing(verifier, vcache, clock):
 
 
 def test_revoked_reads_user_and_global_marks(verifier, vcache):
-    entry = {"kind": "ok", "remote_id": "u1", "verified_at": 100.0}
-
-    assert not verifier.revoked(entry)
     mark(vcache, "u1", 99.0)
-    assert not verifier.revoked(entry)
-    mark(vcache, "u1", 100.0)
+    entry = {"kind": "ok", "remote_id": "u1", "verified_at": 0.0, "seq": vcache.sequence()}
+
+    assert not verifier.revoked(entry)  # that mark came before the verification started
+    mark(vcache, "u1", 0.0)  # only the order counts, never the clocks
     assert verifier.revoked(entry)
     vcache.shared.delete(vcache.key("nbf", "u1"))
     mark(vcache, "*", 150.0)
@@ -654,3 +655,61 @@ def test_a_client_past_its_share_is_refused_before_any_call(vcache, clock, serve
     assert len(server.calls) == 1
     verifier.verify(OTHER_TOKEN, mirror, client="10.0.0.2")
     assert len(server.calls) == 2
+
+
+# --- revocation during a verification ---------------------------------------------------------
+
+
+class RevokingAuthServer(FakeAuthServer):
+    """Answer `me`, but let `during` run first, as a revocation that lands while /me is slow."""
+
+    def __init__(self, during) -> None:
+        super().__init__()
+        self.during = during
+
+    def me(self, token: str, *, expires_at: int | None = None) -> Identity:
+        self.during()
+        return super().me(token, expires_at=expires_at)
+
+
+def rejection(cache) -> None:
+    """Store a logout's rejection the way core.revocation.revoke_token does."""
+    entry = {"kind": "rejected", "status": 401, "code": "revoked", "exp": None}
+    cache.put(cache.token_key(TOKEN), entry, shared_ttl=60, local_ttl=5)
+
+
+@pytest.mark.parametrize(
+    "revoke",
+    [rejection, lambda cache: mark(cache, "u1", 0.0), lambda cache: mark(cache, "*", 0.0)],
+    ids=["logout", "user", "everyone"],
+)
+def test_a_revocation_during_the_verification_wins(vcache, clock, revoke):
+    verifier = make_verifier(vcache, clock, RevokingAuthServer(lambda: revoke(vcache)))
+
+    with pytest.raises(Rejected):
+        verifier.verify(TOKEN, mirror)
+
+    stored = vcache.get_shared(vcache.token_key(TOKEN))
+    assert stored is None or stored["kind"] == "rejected"
+    assert vcache.get_local(vcache.token_key(TOKEN)) in (None, stored)
+
+
+def test_a_revocation_during_the_verification_wins_while_redis_is_down(broken_vcache, clock):
+    verifier = make_verifier(
+        broken_vcache, clock, RevokingAuthServer(lambda: mark(broken_vcache, "u1", 0.0))
+    )
+
+    with pytest.raises(Rejected):
+        verifier.verify(TOKEN, mirror)
+
+    assert broken_vcache.get_local(broken_vcache.token_key(TOKEN)) is None
+
+
+def test_a_mark_the_verifications_own_mirroring_made_does_not_refuse_it(verifier, vcache):
+    def mirror_that_saves(identity: Identity) -> dict[str, Any]:
+        mark(vcache, identity.remote_id, 0.0)  # core.receivers: the mirrored user was saved
+        return mirror(identity)
+
+    assert verifier.verify(TOKEN, mirror_that_saves).source == "remote"
+    vcache.local.clear()
+    assert verifier.verify(TOKEN, mirror).source == "redis"

@@ -9,12 +9,15 @@ import json
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
 import requests
+from django.contrib.auth import get_user_model
 
 from core.signing import sign
+from tests.conftest import clear_shared_cache
 from tests.fixtures.api_server import ROOT, ApiServer
 
 from .helpers import ME, REVOCATION_SECRET, authcache, source, wait_until
@@ -22,6 +25,7 @@ from .helpers import ME, REVOCATION_SECRET, authcache, source, wait_until
 pytestmark = pytest.mark.django_db(transaction=True)
 # Far below LOCAL_CACHE_TTL (30 s): only a missed broadcast takes that long, even on a loaded machine.
 BROADCAST_WAIT = 8.0
+EXP_SKEW = 5  # REMOTE_AUTH["EXP_SKEW"]: how much later than a user revocation a token must be
 
 
 def cache_in_both(pair: tuple[ApiServer, ApiServer], token: str) -> None:
@@ -88,7 +92,9 @@ def test_logout_through_one_process_is_seen_by_the_other(pair, remote_auth, demo
     assert remote_auth.calls(ME) == calls  # our own revocation answered, not the auth server
 
 
-def test_flush_token_from_standard_input_is_seen_by_both(pair, remote_auth, demo_users) -> None:
+def test_flush_token_forgets_it_on_both_and_the_auth_server_decides(
+    pair, remote_auth, demo_users
+) -> None:
     first, second = pair
     token = remote_auth.mint_token(demo_users["alice"].email)
     cache_in_both(pair, token)
@@ -98,8 +104,45 @@ def test_flush_token_from_standard_input_is_seen_by_both(pair, remote_auth, demo
 
     assert flushed.returncode == 0, flushed.stderr
     assert token not in flushed.stdout + flushed.stderr
-    wait_until(lambda: refused_by(first, token) and refused_by(second, token), BROADCAST_WAIT)
-    assert remote_auth.calls(ME) == calls  # still valid upstream: the 401 is the flush
+    wait_until(lambda: reverified_by(first, token) and reverified_by(second, token), BROADCAST_WAIT)
+    assert remote_auth.calls(ME) == calls + 1  # asked again, once, and still valid upstream
+
+
+def test_revoke_token_refuses_it_on_both_until_it_expires(pair, remote_auth, demo_users) -> None:
+    first = pair[0]
+    token = remote_auth.mint_token(demo_users["alice"].email)
+    cache_in_both(pair, token)
+    calls = remote_auth.calls(ME)
+
+    revoked = manage(first, "authcache", "revoke", "--token", "-", stdin=token + "\n")
+
+    assert revoked.returncode == 0, revoked.stderr
+    assert token not in revoked.stdout + revoked.stderr
+    wait_until(lambda: refused_everywhere(pair, token), BROADCAST_WAIT)
+    assert remote_auth.calls(ME) == calls  # still valid upstream: the 401 is the revocation
+    clear_shared_cache()  # Redis lost: the database still refuses it
+    assert refused_everywhere(pair, token)
+
+
+def test_revoke_user_refuses_her_older_tokens_but_not_a_new_login(
+    pair, remote_auth, demo_users
+) -> None:
+    first, second = pair
+    alice = demo_users["alice"]
+    old = remote_auth.mint_token(alice.email)
+    cache_in_both(pair, old)
+
+    authcache("revoke", "--user", alice.id)
+
+    wait_until(lambda: refused_everywhere(pair, old), BROADCAST_WAIT)
+    clear_shared_cache()
+    assert refused_everywhere(pair, old)
+
+    def signed_in_again() -> bool:  # a token issued more than EXP_SKEW after the revocation
+        new = remote_auth.mint_token(alice.email)
+        return [first.verify(new).status_code, second.verify(new).status_code] == [200, 200]
+
+    wait_until(signed_in_again, timeout=EXP_SKEW + 5, interval=0.5)
 
 
 def test_flush_user_is_seen_by_both_and_spares_other_users(pair, remote_auth, demo_users) -> None:
@@ -210,3 +253,90 @@ def test_a_stale_notification_is_refused(pair, remote_auth, demo_users) -> None:
 
     assert response.status_code == 401
     assert response.json()["code"] == "stale_signature"
+
+
+# --- revocation during a slow first verification ---------------------------------------------
+
+SLOW_ME = 2.0  # the first /me answers this late; the revocation lands meanwhile
+
+
+def slow_first_verification(pair, remote_auth, token: str, revoke, *, wait: bool) -> list[int]:
+    """Verify `token` on the first process while /me is slow (and on the second too, waiting on
+    the first's lease, when `wait`); run `revoke()` once the call reached the auth server.
+    Return the in-flight answers' statuses."""
+    first, second = pair
+    calls = remote_auth.calls(ME)
+    remote_auth.fault("delay", delay=SLOW_ME, paths=["/api/auth/me"], times=1)
+    with ThreadPoolExecutor(2) as pool:
+        leader = pool.submit(first.verify, token)
+        wait_until(lambda: remote_auth.calls(ME) > calls, timeout=10)
+        waiters = [pool.submit(second.verify, token)] if wait else []
+        revoke()
+        return [answer.result().status_code for answer in [leader, *waiters]]
+
+
+def refused_everywhere(pair, token: str) -> bool:
+    """Return True when both processes refuse `token`, asked twice (memory, then Redis)."""
+    return all(refused_by(server, token) for server in pair for _ in range(2))
+
+
+def test_logout_during_a_slow_first_verification_wins_everywhere(
+    pair, remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.mint_token(alice.email)
+
+    # The auth server hears of the logout only after it vouched for the token: the race of #11.
+    remote_auth.fault("delay", delay=SLOW_ME + 1, paths=["/api/auth/logout"], times=1)
+
+    in_flight = slow_first_verification(
+        pair,
+        remote_auth,
+        token,
+        lambda: pair[1].post("/api/auth/logout", token, json={}),
+        wait=True,
+    )
+    remote_auth.fault("down")  # every 401 below is our own revocation, not the auth server's
+
+    assert in_flight == [401, 401]
+    assert refused_everywhere(pair, token)
+
+
+def test_signed_revocation_during_a_slow_first_verification_wins_everywhere(
+    pair, remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    token = remote_auth.mint_token(alice.email)
+
+    def revoke() -> None:
+        answer = notify(pair[1], {"userId": alice.id, "action": "revoke_tokens"})
+        assert answer.status_code == 200
+
+    in_flight = slow_first_verification(pair, remote_auth, token, revoke, wait=False)
+    remote_auth.update_user(alice.id, active=False)  # it vouched for her first, then disabled her
+
+    assert in_flight == [401]
+    assert refused_everywhere(pair, token)
+
+
+# --- local tokens ----------------------------------------------------------------------------
+
+
+def test_logout_with_a_local_token_refuses_it_and_its_refresh_everywhere(pair) -> None:
+    first, second = pair
+    get_user_model().objects.create_user("break-glass", password="local-pass-123")
+    tokens = first.post(
+        "/api/token/", json={"username": "break-glass", "password": "local-pass-123"}
+    ).json()
+    access, refresh = tokens["access"], tokens["refresh"]
+    assert [first.verify(access).status_code, second.verify(access).status_code] == [200, 200]
+
+    logout = second.post("/api/auth/logout", access, json={"refreshToken": refresh})
+
+    assert logout.status_code == 200
+    assert refused_everywhere(pair, access)
+    refreshed = first.post("/api/token/refresh/", json={"refresh": refresh})
+    assert refreshed.status_code == 401
+    clear_shared_cache()  # Redis lost: the database still knows
+    assert refused_everywhere(pair, access)
+    assert first.post("/api/token/refresh/", json={"refresh": refresh}).status_code == 401

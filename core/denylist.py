@@ -1,0 +1,102 @@
+"""Durable revocations: what the auth server cannot repeat, kept in the database.
+
+A local access token's `jti` (its logout) and an operator's `authcache revoke --token | --user` are
+rows of core.models.Revocation; Redis only caches them. A cache miss or outage reads the database,
+so losing Redis, or a failover that drops recent writes, never brings a revoked token back.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from .cache import MARK_TTL, VerificationCache
+from .models import Revocation
+from .tokens import issued_at, unverified_claims
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 of a whole token: how a revoked token is named in the database."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def user_subject(issuer: str, remote_id: str) -> str:
+    """Return how a revoked user is named in the database: a user belongs to an auth server."""
+    return f"{issuer}:{remote_id}"
+
+
+class Denylist:
+    """Record revocations in the database and answer whether one refuses a token."""
+
+    def __init__(
+        self,
+        cache: VerificationCache,
+        *,
+        issuer: str,
+        user_ttl: float,
+        skew: float,
+        local_ttl: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.cache, self.user_ttl, self.skew, self.local_ttl = cache, user_ttl, skew, local_ttl
+        self.issuer = issuer
+        self.clock = clock
+
+    def revoke_token(self, token: str, exp: int | None) -> None:
+        """Refuse a remote token until its `exp` (a day when it has none)."""
+        self._keep(Revocation.TOKEN, token_digest(token), exp)
+
+    def revoke_jti(self, jti: str, exp: int | None) -> None:
+        """Refuse a local access token, named by its `jti`, until its `exp`."""
+        self._keep(Revocation.JTI, jti, exp)
+        self.cache.shared.set(self.cache.key("jti", jti), True, self._life(exp))
+
+    def revoke_user(self, remote_id: str, issuer: str | None = None) -> None:
+        """Refuse every token of a remote user (of `issuer`, default ours) issued until now."""
+        now = self.clock()
+        subject = user_subject(issuer or self.issuer, remote_id)
+        self._keep(Revocation.USER, subject, int(now + self.user_ttl), not_before=now)
+
+    def refuses(self, token: str, remote_id: str) -> bool:
+        """Return True when a row refuses this remote token or its user.
+
+        A user row refuses tokens whose `iat` (the auth server's clock) is not later than its
+        `not_before` (ours at receipt) plus EXP_SKEW, and every token without an `iat`.
+        """
+        iat = issued_at(unverified_claims(token))
+        subject = user_subject(self.issuer, remote_id)
+        user_rows = Revocation.objects.filter(kind=Revocation.USER, subject=subject)
+        if iat is not None:
+            user_rows = user_rows.filter(not_before__gte=iat - self.skew)
+        rows = Revocation.objects.filter(kind=Revocation.TOKEN, subject=token_digest(token))
+        return (rows | user_rows).filter(expires_at__gt=self._now()).exists()
+
+    def refuses_jti(self, jti: str, exp: int | None) -> bool:
+        """Return True when a local access token was logged out; cached, the database decides."""
+        key = self.cache.key("jti", jti)
+        cached = self.cache.shared.get(key)
+        if isinstance(cached, bool):
+            return cached
+        refused = Revocation.objects.filter(
+            kind=Revocation.JTI, subject=jti, expires_at__gt=self._now()
+        ).exists()
+        # `add`, not `set`: a logout that stored True meanwhile must not be overwritten.
+        ttl = self._life(exp) if refused else min(self._life(exp), self.local_ttl)
+        self.cache.shared.add(key, refused, max(1, int(ttl)))
+        return refused
+
+    def _keep(
+        self, kind: str, subject: str, exp: int | None, not_before: float | None = None
+    ) -> None:
+        until = datetime.fromtimestamp(self.clock() + self._life(exp), tz=UTC)
+        Revocation.objects.filter(expires_at__lte=self._now()).delete()  # expired rows go
+        Revocation.objects.update_or_create(
+            kind=kind, subject=subject, defaults={"expires_at": until, "not_before": not_before}
+        )
+
+    def _life(self, exp: int | None) -> int:
+        """Return how long a revocation lasts: until `exp`, or MARK_TTL without one."""
+        return max(1, int(exp - self.clock())) if exp is not None else MARK_TTL
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), tz=UTC)
