@@ -19,6 +19,8 @@ from .identity import Identity, normalize, unwrap
 MAX_BODY_BYTES = 1_000_000
 # A Retry-After beyond this is treated as this: an upstream typo must not hold the breaker open.
 MAX_RETRY_AFTER = 3600
+# 4xx answers that say "not now" (RFC 9110: request timeout, too many requests): about the server.
+SERVER_SIDE_4XX = (408, 429)
 _SECONDS = re.compile(r"[0-9]{1,9}")
 Observer = Callable[[str, str, float], None]
 
@@ -42,6 +44,25 @@ def _json(body: bytes, path: str) -> Any:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise BadResponse(f"{path}: body is not JSON") from exc
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        _json(body, "")
+    except BadResponse:
+        return False
+    return True
+
+
+def _client_error(path: str, status: int, body: bytes) -> Rejected | Unavailable:
+    """Return what a 4xx means: about the token, or (a body that is not JSON) about the server.
+
+    A 401 refuses the credential whatever its body; any other 4xx without a JSON body is a proxy's
+    or a mis-mapped path's page, and must not turn every user's token into a 401.
+    """
+    if status != 401 and not _is_json(body):
+        return Unavailable(f"{path}: HTTP {status} without a JSON body", status=status)
+    return Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(body))
 
 
 def _error_code(body: bytes) -> str:
@@ -89,7 +110,7 @@ class AuthServiceClient:
 
     def me(self, access_token: str, *, expires_at: int | None = None) -> Identity:
         """Return the Identity behind `access_token`; raise Rejected, Unavailable or BadResponse."""
-        body = self._call("GET", "/api/auth/me", token=access_token, rejects=(401, 403))
+        body = self._call("GET", "/api/auth/me", token=access_token)
         return normalize(body, expires_at=expires_at)
 
     def login(self, email: str, password: str) -> dict[str, Any]:
@@ -143,14 +164,13 @@ class AuthServiceClient:
         *,
         json: dict[str, Any] | None = None,
         token: str | None = None,
-        rejects: tuple[int, ...] = (400, 401, 403, 404, 409, 422),
     ) -> Any:
         started = time.perf_counter()
         outcome = "error"
         try:
             response = self._send(method, path, json, token)
             outcome = str(response.status_code)
-            return self._parse(response, path, rejects)
+            return self._parse(response, path)
         finally:
             if self.observer:
                 self.observer(path, outcome, time.perf_counter() - started)
@@ -176,15 +196,15 @@ class AuthServiceClient:
         except requests.RequestException as exc:
             raise Unavailable(f"{path}: {type(exc).__name__}") from exc
 
-    def _parse(self, response: requests.Response, path: str, rejects: tuple[int, ...]) -> Any:
+    def _parse(self, response: requests.Response, path: str) -> Any:
         status = response.status_code
-        if status == 429 or status >= 500:
+        if status in SERVER_SIDE_4XX or status >= 500:
             response.close()
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Unavailable(f"{path}: HTTP {status}", retry_after=retry_after, status=status)
         body = _read_body(response, path)
-        if status in rejects:
-            raise Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(body))
+        if 400 <= status < 500:
+            raise _client_error(path, status, body)
         if not 200 <= status < 300:
             raise BadResponse(f"{path}: unexpected HTTP {status}")
         if status == 204 or not body:

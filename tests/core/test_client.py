@@ -335,11 +335,37 @@ def test_post_endpoint_client_errors_are_rejected(mocked, client, status):
     assert caught.value.status == status
 
 
-def test_me_404_is_bad_response_not_rejection(mocked, client):
-    mocked.get(f"{BASE}/api/auth/me", status=404, body="Not Found")
+@pytest.mark.parametrize("status", [400, 404, 410, 422])
+def test_me_4xx_with_a_json_body_is_about_the_token(mocked, client, status):
+    mocked.get(f"{BASE}/api/auth/me", status=status, json={"error": "User not found"})
 
-    with pytest.raises(BadResponse):
+    with pytest.raises(Rejected) as caught:
         client.me("t")
+    assert caught.value.status == status
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_4xx_page_that_is_not_json_is_about_the_server(mocked, client, status):
+    # A proxy's page for a mis-mapped path must not turn every user's token into a 401.
+    mocked.get(f"{BASE}/api/auth/me", status=status, body="<html>Not Found</html>")
+
+    with pytest.raises(Unavailable) as caught:
+        client.me("t")
+    assert caught.value.status == status
+
+
+def test_408_is_about_the_server_even_with_a_json_body(mocked, client):
+    mocked.get(f"{BASE}/api/auth/me", status=408, json={"error": "timeout"})
+
+    with pytest.raises(Unavailable):
+        client.me("t")
+
+
+def test_post_endpoint_4xx_page_that_is_not_json_is_unavailable(mocked, client):
+    mocked.post(f"{BASE}/api/auth/login", status=404, body="Cannot POST /api/auth/login")
+
+    with pytest.raises(Unavailable):
+        client.login("a@b.c", "pw")
 
 
 def test_429_with_retry_after_seconds_is_unavailable(mocked, client):
