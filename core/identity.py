@@ -92,6 +92,17 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _names(user: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Return first and last name; a lone `name` is split at its first space when both are absent."""
+    first = _text(user.get("firstName", user.get("first_name")))
+    last = _text(user.get("lastName", user.get("last_name")))
+    full = _text(user.get("name"))
+    if first is None and last is None and full is not None:
+        given, _, family = full.partition(" ")
+        return given, _text(family)
+    return first, last
+
+
 def _organization(user: dict[str, Any], context: dict[str, Any]) -> Organization | None:
     org = context.get("organization") or user.get("organization")
     org_id = user.get("org") or user.get("organizationId")
@@ -117,11 +128,12 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     raw_licenses = context.get("licenses")
     licenses: dict[str, Any] = raw_licenses if isinstance(raw_licenses, dict) else {}
     verified = user.get("emailVerified")
+    first_name, last_name = _names(user)
     return Identity(
         remote_id=_user_id(user) or "",
         email=_text(user.get("email")),
-        first_name=_text(user.get("firstName", user.get("first_name"))),
-        last_name=_text(user.get("lastName", user.get("last_name"))),
+        first_name=first_name,
+        last_name=last_name,
         email_verified=verified if isinstance(verified, bool) else None,
         role=_text(user.get("role")),
         organization=_organization(user, context),
