@@ -7,10 +7,12 @@ from typing import Literal
 Envelope = Literal["wrapped", "bare"]
 MeShape = Literal["data.user", "user", "data", "body"]
 UserIdKey = Literal["sub", "id"]
+Profile = Literal["contract", "token", "usermg"]
 
 ENVELOPES: tuple[Envelope, ...] = ("wrapped", "bare")
 ME_SHAPES: tuple[MeShape, ...] = ("data.user", "user", "data", "body")
 USER_ID_KEYS: tuple[UserIdKey, ...] = ("sub", "id")
+PROFILES: tuple[Profile, ...] = ("contract", "token", "usermg")
 
 # Dev only: anyone can forge tokens for a server started with this value.
 DEV_SECRET = "local-dev-secret-change-me"  # noqa: S105 - public on purpose
@@ -32,3 +34,7 @@ class Config:
     rate_limit: int | None = None
     rate_window: float = 60.0
     control: bool = False
+    profile: Profile = "contract"
+    # Logins per client IP per window; None takes the profile's own limit, 0 lifts it.
+    login_limit: int | None = None
+    login_window: float | None = None
