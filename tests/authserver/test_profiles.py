@@ -1,5 +1,7 @@
 """Profiles: the local auth server imitates each real server of the family, over real HTTP."""
 
+from typing import Any
+
 import pytest
 
 from authserver.__main__ import parse_args, to_config
@@ -9,10 +11,11 @@ from tests.authserver.helpers import bearer, get, me, post
 from tests.fixtures.authserver import AuthServerError, DemoUser, LocalAuthServer
 
 
-def login(server: LocalAuthServer, user: DemoUser) -> dict:
+def login(server: LocalAuthServer, user: DemoUser) -> dict[str, Any]:
     response = post(server, "login", {"email": user.email, "password": user.password})
     assert response.status_code == 200
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_token_profile_answers_tokens_without_a_user(
