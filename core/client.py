@@ -122,8 +122,12 @@ class AuthServiceClient:
         return self._data("POST", "/api/auth/refresh", {"refreshToken": refresh_token})
 
     def logout(self, refresh_token: str | None, access_token: str | None = None) -> None:
-        """Revoke the session at the auth server; any 2xx is success."""
-        payload = {"refreshToken": refresh_token} if refresh_token else {}
+        """Revoke the session at the auth server; any 2xx is success.
+
+        The access token goes in the header and in the body: some servers read only the body.
+        """
+        tokens = {"refreshToken": refresh_token, "accessToken": access_token}
+        payload = {name: value for name, value in tokens.items() if value}
         self._call("POST", "/api/auth/logout", json=payload, token=access_token)
 
     def signup(self, payload: dict[str, Any]) -> dict[str, Any]:

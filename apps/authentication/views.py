@@ -1,6 +1,5 @@
 """SaaS Admin's authentication endpoints: who am I, and login / refresh / logout pass-through."""
 
-import logging
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -20,13 +19,14 @@ from apps.openapi.responses import (
 from core.authentication import AuthServiceUnavailable, RemoteAuth, RemoteJWTAuthentication
 from core.conf import remote_auth_settings
 from core.defaults import default_client
-from core.exceptions import AuthServiceError, BadResponse, Rejected, Unavailable
-from core.identity import normalize
+from core.exceptions import BadResponse, Rejected, Unavailable
 from core.revocation import revoke_token
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .login import close_session, login_identity
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
+    LOGIN_IDENTITY_UNKNOWN,
     REJECTED,
     LoginResponseSerializer,
     LogoutResponseSerializer,
@@ -35,8 +35,6 @@ from .schema import (
 )
 from .serializers import LoginSerializer, LogoutSerializer, RefreshSerializer
 from .throttling import LoginRateThrottle
-
-logger = logging.getLogger(__name__)
 
 
 def unavailable(exc: Unavailable | BadResponse) -> AuthServiceUnavailable:
@@ -107,7 +105,10 @@ class LoginView(PassThroughView):
         operation_id="auth_login",
         summary="Log in at the auth server",
         description="Public, throttled per client address. Forwards the credentials to the auth "
-        "server and answers its tokens with the identity; no session is kept here.",
+        "server and answers its tokens with the identity; no session is kept here. When the "
+        "auth server's login answer carries no user, SaaS Admin asks its `/me` with the new token; "
+        "if that fails too, the new session is logged out again and the answer says why "
+        "(`login_identity_unavailable` 503, `login_identity_unknown` 502).",
         tags=["auth"],
         request=LoginSerializer,
         responses={
@@ -119,20 +120,19 @@ class LoginView(PassThroughView):
             ),
             403: ACCOUNT_NOT_ALLOWED,
             429: TOO_MANY_REQUESTS,
+            502: LOGIN_IDENTITY_UNKNOWN,
             503: AUTH_SERVICE_UNAVAILABLE,
         },
     )
     def post(self, request: Request) -> Response:
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = self.forward(default_client().login, InvalidCredentials, **body.validated_data)
+        client = default_client()
+        data = self.forward(client.login, InvalidCredentials, **body.validated_data)
         token = data.get("accessToken")
         if not isinstance(token, str):
             raise unavailable(BadResponse("login answer has no accessToken"))
-        try:
-            identity = normalize(data)
-        except AuthServiceError as exc:
-            raise unavailable(BadResponse(exc.reason)) from exc
+        identity = login_identity(client, data, token)
         org = identity.organization
         return Response(
             {
@@ -186,8 +186,10 @@ class LogoutView(PassThroughView):
         operation_id="auth_logout",
         summary="Log out",
         description="Public; send the access token to log out. It answers 401 here at once, on "
-        "every instance, and the session ends at the auth server (best effort: this answers 200 "
-        "even when the auth server cannot be reached).",
+        "every instance, and the session ends at the auth server: the access token goes to it in "
+        "the `Authorization` header and the body, with the refresh token when given. Best effort: "
+        "this answers 200 even when the auth server cannot be reached; `upstreamConfirmed` says "
+        "whether it confirmed the logout.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
@@ -207,11 +209,16 @@ class LogoutView(PassThroughView):
         token = RemoteJWTAuthentication().get_raw_token(request)
         if token:
             revoke_token(token)
-        try:
-            default_client().logout(body.validated_data.get("refreshToken"), token)
-        except AuthServiceError as exc:  # the local revocation stands either way
-            logger.info("upstream logout failed: %s", exc.reason)
-        return Response({"detail": "Logged out.", "code": "logged_out"})
+        # The local revocation stands whether or not the auth server confirms.
+        confirmed = close_session(default_client(), body.validated_data.get("refreshToken"), token)
+        return Response(
+            {
+                "loggedOut": True,
+                "upstreamConfirmed": confirmed,
+                "detail": "Logged out.",
+                "code": "logged_out",
+            }
+        )
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""

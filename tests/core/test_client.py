@@ -91,12 +91,13 @@ def test_post_endpoints_send_their_json_body_without_authorization(
     assert "Authorization" not in request.headers
 
 
-def test_logout_sends_refresh_token_and_optional_bearer(mocked, client):
+def test_logout_sends_the_access_token_in_header_and_body_with_the_refresh_token(mocked, client):
+    # Some auth servers read only the body (docs/auth-server-contract.md, server B).
     mocked.post(f"{BASE}/api/auth/logout", json={"success": True})
 
     assert client.logout("r1", "acc.ess.tok") is None
 
-    assert sent_json(mocked) == {"refreshToken": "r1"}
+    assert sent_json(mocked) == {"refreshToken": "r1", "accessToken": "acc.ess.tok"}
     assert sent(mocked).headers["Authorization"] == "Bearer acc.ess.tok"
 
 
