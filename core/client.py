@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -23,6 +24,24 @@ MAX_RETRY_AFTER = 3600
 SERVER_SIDE_4XX = (408, 429)
 _SECONDS = re.compile(r"[0-9]{1,9}")
 Observer = Callable[[str, str, float], None]
+HEALTH_FIELDS = ("status", "version", "environment", "database")
+
+
+@dataclass(frozen=True)
+class HealthAnswer:
+    """An answer below 500 on the health path: its status (200 for any 2xx, None when unreadable)
+    and its body when that is a JSON object."""
+
+    status: int | None
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def details(self) -> dict[str, str]:
+        """Return the descriptive fields the body carries (status, version, ...), each capped."""
+        data = self.body.get("data")
+        inner = data if isinstance(data, dict) else self.body
+        return {
+            key: value[:64] for key in HEALTH_FIELDS if isinstance(value := inner.get(key), str)
+        }
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> int | None:
@@ -148,12 +167,23 @@ class AuthServiceClient:
             "POST", "/api/auth/reset-password", {"token": token, "password": password}
         )
 
-    def health(self) -> dict[str, Any]:
-        """Return the auth server's /health body; raise Unavailable when it is unhealthy."""
-        body = self._call("GET", "/health")
-        if not isinstance(body, dict):
-            raise BadResponse("health body is not a JSON object")
-        return body
+    def health(self, path: str = "/health") -> HealthAnswer:
+        """Return the answer on the health path; raise Unavailable for no answer, 5xx, 408, 429.
+
+        Any other answer means the server is up, whatever its body: some servers have no health
+        endpoint (404), others answer without a `status`.
+        """
+        try:
+            body = self._call("GET", path)
+        except Rejected as exc:
+            return HealthAnswer(exc.status)
+        except Unavailable as exc:
+            if exc.status is None or exc.status >= 500 or exc.status in SERVER_SIDE_4XX:
+                raise
+            return HealthAnswer(exc.status)
+        except BadResponse:
+            return HealthAnswer(None)
+        return HealthAnswer(200, body if isinstance(body, dict) else {})
 
     def _data(self, method: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         body = unwrap(self._call(method, path, json=payload))

@@ -20,6 +20,7 @@ from .conf import remote_auth_settings as conf
 from .degraded import LocalSignatureVerifier
 from .invalidation import listen
 from .localcache import LocalTTLCache
+from .reachability import ReachabilityProbe
 from .singleflight import SingleFlight
 from .users import UserSync
 from .verifier import Policy, Verifier
@@ -34,6 +35,12 @@ def default_client() -> AuthServiceClient:
         read_timeout=float(conf.READ_TIMEOUT),
         observer=metrics.observe_upstream,
     )
+
+
+@cache
+def default_reachability() -> ReachabilityProbe:
+    """Return the process-wide probe of the auth server's health path (no budget, no breaker)."""
+    return ReachabilityProbe(default_client(), conf.HEALTH_PATH, float(conf.HEALTH_CACHE_TTL))
 
 
 def hash_key() -> bytes:
@@ -96,7 +103,13 @@ def default_user_sync() -> UserSync:
 
 def reset_defaults(**kwargs: Any) -> None:
     """Forget every default collaborator so the next use rebuilds it from current settings."""
-    for factory in (default_client, default_cache, default_verifier, default_user_sync):
+    for factory in (
+        default_client,
+        default_cache,
+        default_verifier,
+        default_user_sync,
+        default_reachability,
+    ):
         factory.cache_clear()
 
 

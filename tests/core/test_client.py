@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from core.client import MAX_BODY_BYTES, AuthServiceClient, parse_retry_after
+from core.client import MAX_BODY_BYTES, AuthServiceClient, HealthAnswer, parse_retry_after
 from core.exceptions import BadResponse, Rejected, Unavailable
 from core.identity import Identity, Organization
 
@@ -120,8 +120,37 @@ def test_health_returns_body(mocked, client):
     body = {"status": "healthy", "version": "1", "database": "connected"}
     mocked.get(f"{BASE}/health", json=body)
 
-    assert client.health() == body
+    answer = client.health()
+
+    assert answer == HealthAnswer(200, body)
+    assert answer.details() == {"status": "healthy", "version": "1", "database": "connected"}
     assert sent(mocked).method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (404, "<html>Cannot GET /health</html>", 404),
+        (404, {"error": "not found"}, 404),
+        (401, {"error": "unauthorized"}, 401),
+        (200, ["healthy"], 200),
+        (200, "ok", None),
+    ],
+)
+def test_health_below_500_means_up_whatever_the_body(mocked, client, status, body, expected):
+    kind = {"json": body} if not isinstance(body, str) else {"body": body}
+    mocked.get(f"{BASE}/status", status=status, **kind)
+
+    answer = client.health("/status")
+
+    assert answer.status == expected
+    assert answer.details() == {}
+
+
+def test_health_details_are_read_inside_an_envelope_and_capped(mocked, client):
+    mocked.get(f"{BASE}/health", json={"success": True, "data": {"version": "v" * 100, "up": 1}})
+
+    assert client.health().details() == {"version": "v" * 64}
 
 
 def test_health_503_is_unavailable(mocked, client):
@@ -130,13 +159,6 @@ def test_health_503_is_unavailable(mocked, client):
     with pytest.raises(Unavailable) as caught:
         client.health()
     assert caught.value.status == 503
-
-
-def test_health_list_body_is_bad_response(mocked, client):
-    mocked.get(f"{BASE}/health", json=["healthy"])
-
-    with pytest.raises(BadResponse):
-        client.health()
 
 
 def test_timeouts_are_always_passed(mocked):
