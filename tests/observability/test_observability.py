@@ -101,7 +101,9 @@ def test_djangos_own_error_lines_carry_the_request_id(
     seen: list[tuple[str, object]] = []
     handler = logging.Handler()
     handler.addFilter(ContextFilter())
-    handler.emit = lambda r: seen.append((r.getMessage(), r.request_id))  # type: ignore[method-assign, attr-defined]
+    handler.emit = lambda record: seen.append(  # type: ignore[method-assign]
+        (record.getMessage(), getattr(record, "request_id", None))
+    )
     logging.getLogger("django.request").addHandler(handler)
     try:
         response = api.get("/api/auth/verify", HTTP_X_REQUEST_ID="req-77", **bearer(token))
