@@ -1,4 +1,5 @@
-"""The contract's JSON Schemas: every variant CONTRACT.md allows passes, anything looser fails."""
+"""The contract's JSON Schemas: every variant docs/auth-server-contract.md allows passes, anything
+looser fails."""
 
 import copy
 from typing import Any
