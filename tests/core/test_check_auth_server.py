@@ -376,7 +376,12 @@ def test_usage_errors_exit_2_before_any_request(args: list[str], stdin: str, mes
 def test_help_documents_the_exit_statuses() -> None:
     help_text = Command().create_parser("manage.py", "check_auth_server").format_help()
 
-    for line in ("0  SaaS Admin works with this server", "3  unreachable", "4  unavailable", "6  rejected"):
+    for line in (
+        "0  SaaS Admin works with this server",
+        "3  unreachable",
+        "4  unavailable",
+        "6  rejected",
+    ):
         assert line in help_text
 
 
