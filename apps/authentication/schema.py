@@ -82,4 +82,11 @@ LOGIN_IDENTITY_UNKNOWN = ErrorResponse(
     "logged out again.",
     {"login_identity_unknown": "neither the login answer nor `/me` carries a usable user"},
 )
+LOGIN_IDENTITY_UNAVAILABLE = ErrorResponse(
+    "The auth server signed the caller in but could not say who they are right now.",
+    {
+        "login_identity_unavailable": "the login answer carries no user and `/me` could not "
+        "answer; that session was logged out again"
+    },
+)
 REJECTED = {"rejected": "the auth server rejected the request for another reason"}

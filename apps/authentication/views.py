@@ -26,6 +26,7 @@ from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshTok
 from .login import close_session, login_identity
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
+    LOGIN_IDENTITY_UNAVAILABLE,
     LOGIN_IDENTITY_UNKNOWN,
     REJECTED,
     LoginResponseSerializer,
@@ -121,7 +122,7 @@ class LoginView(PassThroughView):
             403: ACCOUNT_NOT_ALLOWED,
             429: TOO_MANY_REQUESTS,
             502: LOGIN_IDENTITY_UNKNOWN,
-            503: AUTH_SERVICE_UNAVAILABLE,
+            503: AUTH_SERVICE_UNAVAILABLE.merged(LOGIN_IDENTITY_UNAVAILABLE),
         },
     )
     def post(self, request: Request) -> Response:
