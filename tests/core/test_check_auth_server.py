@@ -320,6 +320,20 @@ def test_me_without_a_user_id_fails_because_the_service_needs_one(fixed_upstream
     assert run.message.startswith("me: ")
 
 
+def test_a_me_path_answering_a_404_page_asks_whether_it_is_mapped(server: Any) -> None:
+    server.fault("status", status=404, paths=["/api/auth/me"])  # a JSON 404: about the token
+    token_run = check("--url", server.url, "--samples", "1", "--token-stdin", stdin="t.o.k")
+    server.clear_faults()
+    server.fault("non_json", status=404, paths=["/api/auth/me"])
+
+    run = check("--url", server.url, "--samples", "1", "--token-stdin", stdin="t.o.k")
+
+    assert token_run.status == 6
+    assert run.status == 4
+    assert "HTTP 404 with a non-JSON body (text/html)" in run.message
+    assert "is /api/auth/me mapped to the auth server?" in run.message
+
+
 def test_a_health_path_answering_404_warns_and_exits_0(fixed_upstream: Any) -> None:
     url = fixed_upstream({"detail": "Not found."}, status=404)
 
