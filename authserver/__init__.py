@@ -1,4 +1,4 @@
-"""Run a local stand-in of the Node.js auth server, speaking the contract in CONTRACT.md.
+"""Run a local stand-in of the Node.js auth server (docs/auth-server-contract.md and its profiles).
 
 Development and tests only: it keeps everything in memory, ships demo passwords and a
 well-known default signing secret. `build_server` runs it in-process; `python -m authserver`

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from .config import DEFAULT_SEED, DEV_SECRET, ENVELOPES, Config
+from .config import DEFAULT_SEED, DEV_SECRET, ENVELOPES, PROFILES, Config
 from .seed import SeedError
 from .server import AuthHTTPServer, build_server
 
@@ -37,11 +37,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--envelope", choices=ENVELOPES, default="wrapped")
     parser.add_argument("--rate-limit", type=int, help="requests per window per client IP")
     parser.add_argument("--rate-window", type=float, default=60.0, help="window in seconds")
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="contract", help="which real server to imitate"
+    )
+    parser.add_argument(
+        "--login-limit", type=int, help="logins per window per client IP (default: the profile's)"
+    )
+    parser.add_argument("--login-window", type=float, help="login window in seconds")
     parser.add_argument("--control", action="store_true", help="serve /__control__/")
     parser.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS)
     args = parser.parse_args(argv)
     if args.rate_limit is not None and args.rate_limit < 1:
         parser.error("--rate-limit must be at least 1")
+    if args.login_limit is not None and args.login_limit < 0:
+        parser.error("--login-limit must be 0 (none) or more")
+    if args.login_window is not None and args.login_window <= 0:
+        parser.error("--login-window must be positive")
     if args.access_ttl < 1 or args.rate_window <= 0:
         parser.error("--access-ttl and --rate-window must be positive")
     return args
@@ -59,6 +70,9 @@ def to_config(args: argparse.Namespace) -> Config:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         control=args.control,
+        profile=args.profile,
+        login_limit=args.login_limit,
+        login_window=args.login_window,
     )
 
 

@@ -3,17 +3,16 @@
 import logging
 from typing import Any
 
-from . import __version__
 from .errors import BadRequest, Forbidden, Unauthorized
 from .models import User
 from .passwords import DUMMY_HASH, check_password
+from .profiles import Profiles, Tokens
 from .routing import Route
 from .sessions import InvalidRefreshToken
-from .shapes import Shapes, org_fields
 from .state import State
 from .tokens import TokenError, TokenExpired, TokenIssuer, fingerprint
 from .validation import required_str, secret
-from .wire import Request, Response, json_response
+from .wire import Request, Response
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +20,10 @@ logger = logging.getLogger(__name__)
 class SessionApi:
     """Sign users in and out, and tell who holds an access token."""
 
-    def __init__(self, state: State, issuer: TokenIssuer, shapes: Shapes) -> None:
+    def __init__(self, state: State, issuer: TokenIssuer, profiles: Profiles) -> None:
         self._state = state
         self._issuer = issuer
-        self._shapes = shapes
+        self._profiles = profiles
 
     def routes(self) -> list[Route]:
         """Return the routes this API answers."""
@@ -38,15 +37,7 @@ class SessionApi:
 
     def health(self, request: Request) -> Response:
         """Return the health document (never enveloped, as the real server answers)."""
-        return json_response(
-            200,
-            {
-                "status": "healthy",
-                "version": __version__,
-                "environment": "local",
-                "database": "connected",
-            },
-        )
+        return self._profiles.dialect.health()
 
     def login(self, request: Request) -> Response:
         """Check credentials and return user, organization, licenses and tokens."""
@@ -54,16 +45,16 @@ class SessionApi:
         user = self._credentials(required_str(body, "email"), secret(body, "password"))
         ensure_may_sign_in(user)
         org = self._state.directory.org(user.org_id)
-        data = {"user": self._shapes.user(user), **org_fields(org), **self._open(user)}
+        tokens = self._open(user)
         logger.info("login succeeded for user %s", user.id)
-        return self._shapes.success(data, message="Login successful.")
+        return self._profiles.dialect.login(user, org, tokens)
 
     def me(self, request: Request) -> Response:
         """Return the current record of the token's user; 401 or 403 otherwise."""
         user = self._authenticate(request)
         if not user.active:
             raise Forbidden("Account is disabled.", "account_inactive")
-        return self._shapes.me(user, self._state.directory.org(user.org_id))
+        return self._profiles.dialect.me(user, self._state.directory.org(user.org_id))
 
     def refresh(self, request: Request) -> Response:
         """Swap a refresh token for a new access token and a rotated refresh token."""
@@ -80,19 +71,26 @@ class SessionApi:
             raise Forbidden("Account is disabled.", "account_inactive")
         access = self._issuer.issue(user)
         sessions.attach(session_id, access.jti, access.exp)
-        return self._shapes.success({"accessToken": access.token, "refreshToken": new_refresh})
+        return self._profiles.dialect.refreshed(Tokens(access.token, new_refresh))
 
     def logout(self, request: Request) -> Response:
-        """End the refresh token's session and revoke the Bearer token, if valid."""
+        """End the refresh token's session and revoke the access token the profile reads."""
         body: dict[str, Any] = request.json() if request.body.strip() else {}
-        refresh, bearer = body.get("refreshToken"), request.bearer()
-        if not isinstance(refresh, str | None) or not (refresh or bearer):
+        dialect, refresh, bearer = (
+            self._profiles.dialect,
+            body.get("refreshToken"),
+            request.bearer(),
+        )
+        access = dialect.body_access_token(body) or (
+            bearer if dialect.revokes_bearer_on_logout else None
+        )
+        if not isinstance(refresh, str | None) or not (refresh or access or bearer):
             raise BadRequest("refreshToken is required.", "validation_error")
         if refresh:
-            self._state.sessions.close(refresh)
-        if bearer:
-            self._revoke(bearer)
-        return self._shapes.success({}, message="Logged out.")
+            self._state.sessions.close(refresh, revoke_access=dialect.ends_session_tokens_on_logout)
+        if access:
+            self._revoke(access)
+        return dialect.logged_out()
 
     def _credentials(self, email: str, password: str) -> User:
         user = self._state.directory.by_email(email)
@@ -102,11 +100,11 @@ class SessionApi:
             raise Unauthorized("Invalid email or password.", "invalid_credentials")
         return user
 
-    def _open(self, user: User) -> dict[str, str]:
+    def _open(self, user: User) -> Tokens:
         session_id, refresh = self._state.sessions.open(user.id)
         access = self._issuer.issue(user)
         self._state.sessions.attach(session_id, access.jti, access.exp)
-        return {"accessToken": access.token, "refreshToken": refresh}
+        return Tokens(access.token, refresh)
 
     def _authenticate(self, request: Request) -> User:
         token = request.bearer()
@@ -117,7 +115,7 @@ class SessionApi:
             raise Unauthorized("Token has been revoked.", "token_revoked")
         user = self._state.directory.get(claims["sub"])
         if user is None:
-            raise Unauthorized("Token subject is unknown.", "token_invalid")
+            raise self._profiles.dialect.unknown_user()
         return user
 
     def _claims(self, token: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Wire the parts together and run one request through the pipeline, without sockets.
 
 Pipeline for `/api/...` and `/health`: count the call, apply a matching fault, apply the
-rate limit (`/api/` only), then route. Control paths are only routed. Every error becomes
-a JSON error envelope; an unexpected exception is logged and answered as a 500.
+rate limit (`/api/` only) and the profile's login limit, then route. Control paths are only
+routed. Every error becomes a JSON error envelope; an unexpected exception is logged and
+answered as a 500.
 """
 
 import logging
@@ -14,6 +15,7 @@ from .config import Config
 from .control import ControlApi
 from .errors import ApiError, ServerError, TooManyRequests
 from .faults import FaultBook, apply_fault, slow_down
+from .profiles import DEFAULT_LOGIN_LIMITS, LoginLimit, Profiles, ProfileSettings
 from .ratelimit import RateLimiter
 from .routing import Route, Router
 from .seed import Seed
@@ -23,6 +25,7 @@ from .tokens import TokenIssuer
 from .wire import Outcome, Request, error_response
 
 logger = logging.getLogger(__name__)
+LOGIN = ("POST", "/api/auth/login")
 
 
 class App:
@@ -32,6 +35,7 @@ class App:
         self.state = State(seed, config.refresh_ttl)
         self.issuer = TokenIssuer(config.secret, config.access_ttl)
         self.shapes = Shapes(ShapeSettings(envelope=config.envelope))
+        self.profiles = Profiles(profile_settings(config), self.shapes)
         self.faults = FaultBook()
         self.calls = CallCounter()
         self.limiter: RateLimiter | None = None
@@ -53,16 +57,17 @@ class App:
         """Restore seed data and start-up shapes; clear faults, counts and rate limits."""
         self.state.reset()
         self.shapes.restore()
+        self.profiles.restore()
         self.faults.clear()
         self.calls.clear()
         if self.limiter is not None:
             self.limiter.clear()
 
     def _routes(self, control: bool) -> list[Route]:
-        routes = SessionApi(self.state, self.issuer, self.shapes).routes()
+        routes = SessionApi(self.state, self.issuer, self.profiles).routes()
         routes += AccountApi(self.state, self.shapes).routes()
         if control:
-            parts = (self.state, self.issuer, self.shapes, self.faults, self.calls)
+            parts = (self.state, self.issuer, self.shapes, self.profiles, self.faults, self.calls)
             routes += ControlApi(*parts, reset=self.reset).routes()
         return routes
 
@@ -79,11 +84,21 @@ class App:
         return slow_down(handler(routed), fault)
 
     def _limit(self, request: Request) -> None:
-        if self.limiter is None or not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/"):
             return
-        retry_after = self.limiter.hit(request.client_ip)
+        retry_after = self.limiter.hit(request.client_ip) if self.limiter else None
+        if retry_after is None and (request.method, request.path) == LOGIN:
+            retry_after = self.profiles.login_hit(request.client_ip)
         if retry_after is not None:
             raise TooManyRequests(headers={"Retry-After": str(retry_after)})
+
+
+def profile_settings(config: Config) -> ProfileSettings:
+    """Return the start-up profile with its login limit (the profile's own unless overridden)."""
+    default = DEFAULT_LOGIN_LIMITS[config.profile]
+    limit = config.login_limit if config.login_limit is not None else (default and default.limit)
+    window = config.login_window or (default.window if default else 60.0)
+    return ProfileSettings(config.profile, LoginLimit(limit, window) if limit else None)
 
 
 def is_upstream(path: str) -> bool:

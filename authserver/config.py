@@ -9,6 +9,7 @@ MeShape = Literal["data.user", "user", "data", "body"]
 UserIdKey = Literal["sub", "id"]
 OrgField = Literal["stated", "absent"]
 UserIdType = Literal["string", "integer"]
+Profile = Literal["contract", "token", "usermg"]
 
 ENVELOPES: tuple[Envelope, ...] = ("wrapped", "bare")
 ME_SHAPES: tuple[MeShape, ...] = ("data.user", "user", "data", "body")
@@ -18,6 +19,7 @@ USER_ID_KEYS: tuple[UserIdKey, ...] = ("sub", "id")
 ORG_FIELDS: tuple[OrgField, ...] = ("stated", "absent")
 # "integer": users' ids are answered as 1, 2, ... (as many Node servers number them).
 USER_ID_TYPES: tuple[UserIdType, ...] = ("string", "integer")
+PROFILES: tuple[Profile, ...] = ("contract", "token", "usermg")
 
 # Dev only: anyone can forge tokens for a server started with this value.
 DEV_SECRET = "local-dev-secret-change-me"  # noqa: S105 - public on purpose
@@ -39,3 +41,7 @@ class Config:
     rate_limit: int | None = None
     rate_window: float = 60.0
     control: bool = False
+    profile: Profile = "contract"
+    # Logins per client IP per window; None takes the profile's own limit, 0 lifts it.
+    login_limit: int | None = None
+    login_window: float | None = None

@@ -1,7 +1,8 @@
 """Answer the control API under /__control__/ (only when started with --control).
 
 Tests drive the server through it: inject faults, read call counts, reset to the seed,
-edit users, mint tokens, read verification codes and switch response shapes. Control
+edit or delete users, count open sessions, mint tokens, read verification codes, and switch
+response shapes or the whole profile (with its login limit). Control
 answers are plain JSON (never enveloped), never faulted, rate-limited or counted.
 """
 
@@ -9,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from .calls import CallCounter
-from .config import ENVELOPES, ME_SHAPES, ORG_FIELDS, USER_ID_KEYS, USER_ID_TYPES
+from .config import ENVELOPES, ME_SHAPES, ORG_FIELDS, PROFILES, USER_ID_KEYS, USER_ID_TYPES
 from .directory import DuplicateEmail, UnknownOrganization, UnknownUser
 from .errors import BadRequest, Conflict, NotFound
 from .faults import FaultBook, FaultSpecError, parse_fault
 from .models import Organization, User, user_json
+from .profiles import DEFAULT_LOGIN_LIMITS, LoginLimit, Profiles, ProfileSettings
 from .routing import Handler, Route
 from .shapes import Shapes
 from .state import State
@@ -47,11 +49,13 @@ class ControlApi:
         state: State,
         issuer: TokenIssuer,
         shapes: Shapes,
+        profiles: Profiles,
         faults: FaultBook,
         calls: CallCounter,
         reset: Callable[[], None],
     ) -> None:
         self._state, self._issuer, self._shapes = state, issuer, shapes
+        self._profiles = profiles
         self._faults, self._calls, self._reset = faults, calls, reset
 
     def routes(self) -> list[Route]:
@@ -65,10 +69,14 @@ class ControlApi:
             ("POST", "/reset", self.reset),
             ("GET", "/users/<ident>", self.get_user),
             ("PATCH", "/users/<ident>", self.update_user),
+            ("DELETE", "/users/<ident>", self.delete_user),
+            ("GET", "/sessions", self.get_sessions),
             ("POST", "/tokens", self.mint_token),
             ("GET", "/codes", self.get_codes),
             ("GET", "/config", self.get_config),
             ("POST", "/config", self.set_config),
+            ("GET", "/profile", self.get_profile),
+            ("POST", "/profile", self.set_profile),
         ]
         return [Route(method, PREFIX + path, handler) for method, path, handler in table]
 
@@ -123,6 +131,17 @@ class ControlApi:
             raise NotFound(f"No user {exc}.", "unknown_user") from exc
         return json_response(200, admin_json(updated))
 
+    def delete_user(self, request: Request) -> Response:
+        """Delete a user and end its sessions (its access tokens stay valid until they expire)."""
+        user = self._user(request.params["ident"])
+        self._state.directory.remove(user.id)
+        self._state.sessions.close_user(user.id)
+        return json_response(200, {"deleted": user.id})
+
+    def get_sessions(self, request: Request) -> Response:
+        """Return how many sessions are open (refresh tokens still valid)."""
+        return json_response(200, {"open": self._state.sessions.open_count()})
+
     def mint_token(self, request: Request) -> Response:
         """Return an access token for a user, with an optional ttl and extra claims."""
         body = request.json()
@@ -167,6 +186,38 @@ class ControlApi:
                 raise invalid(f"{key} must be one of {', '.join(CONFIG_KEYS[key])}.")
         self._shapes.update(**{SETTING_NAMES[key]: value for key, value in body.items()})
         return self.get_config(request)
+
+    def get_profile(self, request: Request) -> Response:
+        """Return the profile in force and its login limit."""
+        current = self._profiles.current
+        limit = current.login_limit
+        return json_response(
+            200,
+            {
+                "profile": current.name,
+                "loginLimit": limit.limit if limit else None,
+                "loginWindow": limit.window if limit else None,
+            },
+        )
+
+    def set_profile(self, request: Request) -> Response:
+        """Switch profile; `loginLimit` (null: none) and `loginWindow` default to the profile's."""
+        body = request.json()
+        name = body.get("profile")
+        if name not in PROFILES:
+            raise invalid(f"profile must be one of {', '.join(PROFILES)}.")
+        default = DEFAULT_LOGIN_LIMITS[name]
+        limit = body.get("loginLimit", default.limit if default else None)
+        window = body.get("loginWindow", default.window if default else 60)
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise invalid("loginLimit must be a positive integer or null.")
+        if isinstance(window, bool) or not isinstance(window, int | float) or window <= 0:
+            raise invalid("loginWindow must be a positive number of seconds.")
+        login = LoginLimit(limit, float(window)) if limit is not None else None
+        self._profiles.switch(ProfileSettings(name, login))
+        return self.get_profile(request)
 
     def _save_org(self, spec: OrgSpec) -> None:
         existing = self._state.directory.org(spec.id)

@@ -87,6 +87,14 @@ class Directory:
             self._users[user_id] = updated
             return updated
 
+    def remove(self, user_id: str) -> None:
+        """Delete a user (its organization stays); raise UnknownUser."""
+        with self._lock:
+            user = self._users.pop(user_id, None)
+            if user is None:
+                raise UnknownUser(user_id)
+            self._emails.pop(user.email, None)
+
     def _check(self, current: User, updated: User) -> None:
         owner = self._emails.get(updated.email.lower())
         if owner is not None and owner != current.id:

@@ -60,7 +60,7 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         raise FaultSpecError(f"mode must be one of {', '.join(MODES)}")
     return Fault(
         mode=mode,
-        status=_int(spec, "status", 500, low=400, high=599),
+        status=_int(spec, "status", 502 if mode == "non_json" else 500, low=400, high=599),
         retry_after=_optional_int(spec, "retryAfter", low=0),
         delay=_delay(spec.get("delay", 1.0)),
         paths=_paths(spec.get("paths", DEFAULT_PATHS)),
@@ -137,7 +137,7 @@ def apply_fault(fault: Fault, sleep: Callable[[float], None] = time.sleep) -> Ou
     if fault.mode == "trickle":
         return None
     if fault.mode == "non_json":
-        return Response(502, BAD_GATEWAY_HTML, content_type="text/html; charset=utf-8")
+        return Response(fault.status, BAD_GATEWAY_HTML, content_type="text/html; charset=utf-8")
     if fault.mode == "malformed_json":
         return Response(200, TRUNCATED_JSON)
     headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}

@@ -67,14 +67,14 @@ class SessionBook:
             self._by_refresh[digest] = session.id
             return session.id, session.user_id, token
 
-    def close(self, refresh_token: str) -> bool:
-        """End the session of `refresh_token`, revoking its access tokens; False if unknown."""
+    def close(self, refresh_token: str, *, revoke_access: bool = True) -> bool:
+        """End the session of `refresh_token` (and its access tokens); False if unknown."""
         with self._lock:
             try:
                 session = self._live(refresh_token)
             except InvalidRefreshToken:
                 return False
-            self._end(session, revoke_access=True)
+            self._end(session, revoke_access=revoke_access)
             return True
 
     def close_user(self, user_id: str) -> int:
@@ -89,6 +89,12 @@ class SessionBook:
         """Refuse access token `jti` from now on (remembered until `exp`)."""
         with self._lock:
             self._revoke(jti, exp)
+
+    def open_count(self) -> int:
+        """Return how many sessions are open (their refresh tokens still valid)."""
+        now = self._clock()
+        with self._lock:
+            return sum(1 for session in self._sessions.values() if session.expires_at > now)
 
     def is_revoked(self, jti: str) -> bool:
         """Return whether access token `jti` was revoked."""

@@ -1,7 +1,7 @@
 """Shape success bodies: the envelope, where /me puts the user, and the user id key.
 
 The three settings start from the command line and change at runtime through the control
-API, so clients can be tested against every variant CONTRACT.md allows.
+API, so clients can be tested against every variant docs/auth-server-contract.md allows.
 """
 
 import threading

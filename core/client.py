@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -20,8 +21,28 @@ from .identity import Identity, normalize, unwrap
 MAX_BODY_BYTES = 1_000_000
 # A Retry-After beyond this is treated as this: an upstream typo must not hold the breaker open.
 MAX_RETRY_AFTER = 3600
+# 4xx answers that say "not now" (RFC 9110: request timeout, too many requests): about the server.
+SERVER_SIDE_4XX = (408, 429)
 _SECONDS = re.compile(r"[0-9]{1,9}")
 Observer = Callable[[str, str, float], None]
+HEALTH_FIELDS = ("status", "version", "environment", "database")
+
+
+@dataclass(frozen=True)
+class HealthAnswer:
+    """An answer below 500 on the health path: its status (200 for any 2xx, None when unreadable)
+    and its body when that is a JSON object."""
+
+    status: int | None
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def details(self) -> dict[str, str]:
+        """Return the descriptive fields the body carries (status, version, ...), each capped."""
+        data = self.body.get("data")
+        inner = data if isinstance(data, dict) else self.body
+        return {
+            key: value[:64] for key in HEALTH_FIELDS if isinstance(value := inner.get(key), str)
+        }
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> int | None:
@@ -43,6 +64,25 @@ def _json(body: bytes, path: str) -> Any:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise BadResponse(f"{path}: body is not JSON") from exc
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        _json(body, "")
+    except BadResponse:
+        return False
+    return True
+
+
+def _client_error(path: str, status: int, body: bytes) -> Rejected | Unavailable:
+    """Return what a 4xx means: about the token, or (a body that is not JSON) about the server.
+
+    A 401 refuses the credential whatever its body; any other 4xx without a JSON body is a proxy's
+    or a mis-mapped path's page, and must not turn every user's token into a 401.
+    """
+    if status != 401 and not _is_json(body):
+        return Unavailable(f"{path}: HTTP {status} without a JSON body", status=status)
+    return Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(body))
 
 
 def _error_code(body: bytes) -> str:
@@ -97,7 +137,7 @@ class AuthServiceClient:
 
     def me(self, access_token: str, *, expires_at: int | None = None) -> Identity:
         """Return the Identity behind `access_token`; raise Rejected, Unavailable or BadResponse."""
-        body = self._call("GET", "/api/auth/me", token=access_token, rejects=(401, 403))
+        body = self._call("GET", "/api/auth/me", token=access_token)
         return normalize(body, expires_at=expires_at)
 
     def login(self, email: str, password: str) -> dict[str, Any]:
@@ -109,8 +149,12 @@ class AuthServiceClient:
         return self._data("POST", "/api/auth/refresh", {"refreshToken": refresh_token})
 
     def logout(self, refresh_token: str | None, access_token: str | None = None) -> None:
-        """Revoke the session at the auth server; any 2xx is success."""
-        payload = {"refreshToken": refresh_token} if refresh_token else {}
+        """Revoke the session at the auth server; any 2xx is success.
+
+        The access token goes in the header and in the body: some servers read only the body.
+        """
+        tokens = {"refreshToken": refresh_token, "accessToken": access_token}
+        payload = {name: value for name, value in tokens.items() if value}
         self._call("POST", "/api/auth/logout", json=payload, token=access_token)
 
     def signup(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -131,12 +175,23 @@ class AuthServiceClient:
             "POST", "/api/auth/reset-password", {"token": token, "password": password}
         )
 
-    def health(self) -> dict[str, Any]:
-        """Return the auth server's /health body; raise Unavailable when it is unhealthy."""
-        body = self._call("GET", "/health")
-        if not isinstance(body, dict):
-            raise BadResponse("health body is not a JSON object")
-        return body
+    def health(self, path: str = "/health") -> HealthAnswer:
+        """Return the answer on the health path; raise Unavailable for no answer, 5xx, 408, 429.
+
+        Any other answer means the server is up, whatever its body: some servers have no health
+        endpoint (404), others answer without a `status`.
+        """
+        try:
+            body = self._call("GET", path)
+        except Rejected as exc:
+            return HealthAnswer(exc.status)
+        except Unavailable as exc:
+            if exc.status is None or exc.status >= 500 or exc.status in SERVER_SIDE_4XX:
+                raise
+            return HealthAnswer(exc.status)
+        except BadResponse:
+            return HealthAnswer(None)
+        return HealthAnswer(200, body if isinstance(body, dict) else {})
 
     def _data(self, method: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         body = unwrap(self._call(method, path, json=payload))
@@ -151,7 +206,6 @@ class AuthServiceClient:
         *,
         json: dict[str, Any] | None = None,
         token: str | None = None,
-        rejects: tuple[int, ...] = (400, 401, 403, 404, 409, 422),
     ) -> Any:
         started = time.perf_counter()
         outcome = "error"
@@ -159,7 +213,7 @@ class AuthServiceClient:
             try:
                 response = self._send(method, path, json, token)
                 outcome = str(response.status_code)
-                return self._parse(response, path, rejects)
+                return self._parse(response, path)
             except (Unavailable, BadResponse) as exc:
                 if deadline.expired:  # whatever the cut connection looked like, it was the clock
                     outcome = "deadline"
@@ -190,15 +244,15 @@ class AuthServiceClient:
         except requests.RequestException as exc:
             raise Unavailable(f"{path}: {type(exc).__name__}") from exc
 
-    def _parse(self, response: requests.Response, path: str, rejects: tuple[int, ...]) -> Any:
+    def _parse(self, response: requests.Response, path: str) -> Any:
         status = response.status_code
-        if status == 429 or status >= 500:
+        if status in SERVER_SIDE_4XX or status >= 500:
             response.close()
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Unavailable(f"{path}: HTTP {status}", retry_after=retry_after, status=status)
         body = _read_body(response, path)
-        if status in rejects:
-            raise Rejected(f"{path}: HTTP {status}", status=status, code=_error_code(body))
+        if 400 <= status < 500:
+            raise _client_error(path, status, body)
         if not 200 <= status < 300:
             raise BadResponse(f"{path}: unexpected HTTP {status}")
         if status == 204 or not body:

@@ -15,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://localhost:4000",
     "CONNECT_TIMEOUT": 1.0,
     "READ_TIMEOUT": 3.0,
+    # Readiness: the auth server is up when it answers below 500 here; asked at most this often.
+    "HEALTH_PATH": "/health",
+    "HEALTH_CACHE_TTL": 5.0,
     # Verification cache.
     "CACHE_ALIAS": "default",
     "CACHE_PREFIX": "remoteauth:v1",

@@ -21,6 +21,7 @@ from .degraded import LocalSignatureVerifier
 from .denylist import Denylist
 from .invalidation import listen
 from .localcache import LocalTTLCache
+from .reachability import ReachabilityProbe
 from .singleflight import SingleFlight
 from .tokens import ServerTokenFormat
 from .upstream import Upstream
@@ -37,6 +38,12 @@ def default_client() -> AuthServiceClient:
         read_timeout=float(conf.READ_TIMEOUT),
         observer=metrics.observe_upstream,
     )
+
+
+@cache
+def default_reachability() -> ReachabilityProbe:
+    """Return the process-wide probe of the auth server's health path (no budget, no breaker)."""
+    return ReachabilityProbe(default_client(), conf.HEALTH_PATH, float(conf.HEALTH_CACHE_TTL))
 
 
 def hash_key() -> bytes:
@@ -149,6 +156,7 @@ def reset_defaults(**kwargs: Any) -> None:
         default_denylist,
         default_verifier,
         default_user_sync,
+        default_reachability,
     )
     for factory in factories:
         factory.cache_clear()

@@ -1,8 +1,10 @@
 """What can go wrong when asking the auth server, independent of any web framework.
 
     AuthServiceError
-    ├── Rejected         the auth server said no (401/403): the token or credentials are bad
-    ├── Unavailable      it could not answer: connect error, timeout, 5xx, 429, breaker open, budget spent
+    ├── Rejected         the auth server said no (401, or another 4xx but 408/429 with a JSON body):
+    │                    the token or credentials are bad
+    ├── Unavailable      it could not answer: connect error, timeout, 5xx, 408, 429, a 4xx whose body
+    │                    is not JSON, breaker open, budget spent
     ├── BadResponse      it answered something we cannot trust: non-JSON, wrong shape, no user id
     └── ShareSpent       not asked: this client spent its share of the upstream budget
 
@@ -22,7 +24,7 @@ class AuthServiceError(Exception):
 
 
 class Rejected(AuthServiceError):
-    """The auth server refused: `status` is its 401 or 403, `code` its error word when it gave one."""
+    """The auth server refused: `status` is its 4xx, `code` its error word when it gave one."""
 
     def __init__(self, reason: str, *, status: int, code: str = "") -> None:
         super().__init__(reason)
@@ -33,7 +35,7 @@ class Rejected(AuthServiceError):
 class Unavailable(AuthServiceError):
     """The auth server could not answer; retry after `retry_after` seconds (None: unknown).
 
-    `status` is the auth server's HTTP status when it answered one (5xx, or 429 when it rate-limits).
+    `status` is the auth server's HTTP status when it answered one (5xx, 408, 429, or a 4xx page).
     """
 
     def __init__(

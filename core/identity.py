@@ -107,6 +107,17 @@ def _organization_stated(user: dict[str, Any], context: dict[str, Any]) -> bool:
     )
 
 
+def _names(user: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Return first and last name; a lone `name` is split at its first space when both are absent."""
+    first = _text(user.get("firstName", user.get("first_name")))
+    last = _text(user.get("lastName", user.get("last_name")))
+    full = _text(user.get("name"))
+    if first is None and last is None and full is not None:
+        given, _, family = full.partition(" ")
+        return given, _text(family)
+    return first, last
+
+
 def _organization(user: dict[str, Any], context: dict[str, Any]) -> Organization | None:
     org = context.get("organization") or user.get("organization")
     org_id = user.get("org") or user.get("organizationId")
@@ -134,12 +145,13 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     verified = user.get("emailVerified")
     raw_email = user.get("email")
     email = _text(raw_email)
+    first_name, last_name = _names(user)
     return Identity(
         remote_id=_user_id(user) or "",
         email=email,
         email_exact=email is None or email == str(raw_email).strip(),
-        first_name=_text(user.get("firstName", user.get("first_name"))),
-        last_name=_text(user.get("lastName", user.get("last_name"))),
+        first_name=first_name,
+        last_name=last_name,
         email_verified=verified if isinstance(verified, bool) else None,
         role=_text(user.get("role")),
         organization=_organization(user, context),

@@ -1,4 +1,4 @@
-"""Talk to the auth server: log in, refresh a session, log out (CONTRACT.md, tolerantly)."""
+"""Talk to the auth server: log in, refresh a session, log out (docs/auth-server-contract.md, tolerantly)."""
 
 from typing import Any
 

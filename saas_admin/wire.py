@@ -34,7 +34,7 @@ def json_body(response: requests.Response) -> Any:
 
 
 def unwrap(body: Any) -> Any:
-    """Return `data` of an enveloped success body, or the body itself (CONTRACT.md's rule)."""
+    """Return `data` of an enveloped success body, or the body itself (docs/auth-server-contract.md)."""
     if isinstance(body, dict) and isinstance(body.get("data"), dict):
         return body["data"] if body.get("success") is not False else body
     return body

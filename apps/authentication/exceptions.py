@@ -23,7 +23,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.authentication import DATABASE_UNAVAILABLE, ServiceUnavailable
+from core.authentication import DATABASE_UNAVAILABLE, AuthServiceUnavailable, ServiceUnavailable
 from core.conf import remote_auth_settings
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,25 @@ def refusal(exc: Exception) -> exceptions.APIException:
     if isinstance(exc, DisallowedHost):
         return BadHost()
     return BadRequest()
+
+
+class LoginIdentityUnavailable(AuthServiceUnavailable):
+    default_detail = (
+        "The auth server signed you in but could not say who you are right now; "
+        "that session was closed. Try again shortly."
+    )
+    default_code = "login_identity_unavailable"
+
+    def __init__(self, wait: int | None = None) -> None:
+        super().__init__(wait=int(wait or remote_auth_settings.RETRY_AFTER))
+
+
+class LoginIdentityUnknown(exceptions.APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = (
+        "The auth server signed you in but would not say who you are; that session was closed."
+    )
+    default_code = "login_identity_unknown"
 
 
 def _body(exc: exceptions.APIException) -> dict[str, Any]:

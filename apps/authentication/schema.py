@@ -57,6 +57,12 @@ class RefreshResponseSerializer(Body):
 
 
 class LogoutResponseSerializer(Body):
+    loggedOut = serializers.BooleanField(
+        help_text="Always true: the token is refused here at once."
+    )
+    upstreamConfirmed = serializers.BooleanField(
+        help_text="Whether the auth server confirmed the logout (any 2xx)."
+    )
     detail = serializers.CharField()
     code = serializers.ChoiceField(choices=["logged_out"])
 
@@ -70,5 +76,17 @@ class RevocationResponseSerializer(Body):
 ACCOUNT_NOT_ALLOWED = ErrorResponse(
     "The auth server refuses this account.",
     {"account_not_allowed": "the account is unverified or disabled"},
+)
+LOGIN_IDENTITY_UNKNOWN = ErrorResponse(
+    "The auth server signed the caller in but would not say who they are; that session was "
+    "logged out again.",
+    {"login_identity_unknown": "neither the login answer nor `/me` carries a usable user"},
+)
+LOGIN_IDENTITY_UNAVAILABLE = ErrorResponse(
+    "The auth server signed the caller in but could not say who they are right now.",
+    {
+        "login_identity_unavailable": "the login answer carries no user and `/me` could not "
+        "answer; that session was logged out again"
+    },
 )
 REJECTED = {"rejected": "the auth server rejected the request for another reason"}

@@ -1,6 +1,5 @@
 """SaaS Admin's authentication endpoints: who am I, and login / refresh / logout pass-through."""
 
-import logging
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -26,15 +25,17 @@ from core.authentication import (
 from core.clientaddr import client_key
 from core.conf import remote_auth_settings
 from core.defaults import default_client, default_upstream
-from core.exceptions import AuthServiceError, BadResponse, Rejected, ShareSpent, Unavailable
-from core.identity import normalize
+from core.exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 from core.revocation import revoke_token
 from core.tokens import is_local, unverified_claims
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
+from .login import close_session, login_identity
 from .logout import log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
+    LOGIN_IDENTITY_UNAVAILABLE,
+    LOGIN_IDENTITY_UNKNOWN,
     REJECTED,
     LoginResponseSerializer,
     LogoutResponseSerializer,
@@ -49,7 +50,6 @@ from .throttling import (
     RefreshRateThrottle,
 )
 
-logger = logging.getLogger(__name__)
 LOGGED_OUT = {"detail": "Logged out.", "code": "logged_out"}
 
 
@@ -129,7 +129,10 @@ class LoginView(PassThroughView):
         summary="Log in at the auth server",
         description="Public, throttled per client address and per account from that address, "
         "and counted in the client's share of the calls to the auth server. Forwards the "
-        "credentials to the auth server and answers its tokens with the identity; no session is kept here.",
+        "credentials to the auth server and answers its tokens with the identity; no session is "
+        "kept here. When the auth server's login answer carries no user, SaaS Admin asks its "
+        "`/me` with the new token; if that fails too, the new session is logged out again and "
+        "the answer says why (`login_identity_unavailable` 503, `login_identity_unknown` 502).",
         tags=["auth"],
         request=LoginSerializer,
         responses={
@@ -141,20 +144,19 @@ class LoginView(PassThroughView):
             ),
             403: ACCOUNT_NOT_ALLOWED,
             429: TOO_MANY_REQUESTS,
-            503: AUTH_SERVICE_UNAVAILABLE,
+            502: LOGIN_IDENTITY_UNKNOWN,
+            503: AUTH_SERVICE_UNAVAILABLE.merged(LOGIN_IDENTITY_UNAVAILABLE),
         },
     )
     def post(self, request: Request) -> Response:
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = self.forward(default_client().login, InvalidCredentials, **body.validated_data)
+        client = default_client()
+        data = self.forward(client.login, InvalidCredentials, **body.validated_data)
         token = data.get("accessToken")
         if not isinstance(token, str):
             raise unavailable(BadResponse("login answer has no accessToken"))
-        try:
-            identity = normalize(data)
-        except AuthServiceError as exc:
-            raise unavailable(BadResponse(exc.reason)) from exc
+        identity = login_identity(self.upstream, client, data, token)
         org = identity.organization
         return Response(
             {
@@ -214,11 +216,13 @@ class LogoutView(PassThroughView):
         operation_id="auth_logout",
         summary="Log out",
         description="Public, throttled per client address; send the access token to log out. "
-        "It answers 401 here at once, on every instance, until it expires, and the session "
-        "ends at the auth server (best effort: "
-        "this answers 200 even when the auth server cannot be reached). A local (simplejwt) "
-        "access token is refused until it expires and the `refreshToken` sent with it is "
-        "blacklisted. A value without a readable `exp` stores nothing.",
+        "It answers 401 here at once, on every instance, until it expires, and the session ends "
+        "at the auth server: the access token goes to it in the `Authorization` header and the "
+        "body, with the refresh token when given. Best effort: this answers 200 even when the "
+        "auth server cannot be reached; `upstreamConfirmed` says whether it confirmed the "
+        "logout. A local (simplejwt) access token is refused until it expires and the "
+        "`refreshToken` sent with it is blacklisted (`upstreamConfirmed` is false: the auth "
+        "server is not asked). A value without a readable `exp` stores nothing.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
@@ -239,18 +243,14 @@ class LogoutView(PassThroughView):
         token = RemoteJWTAuthentication().get_raw_token(request)
         if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
             log_out_local(token, body.validated_data.get("refreshToken"))
-            return Response(LOGGED_OUT)
+            return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": False})
         if token:
             revoke_token(token)
-        try:
-            self.upstream(
-                default_client().logout,
-                refresh_token=body.validated_data.get("refreshToken"),
-                access_token=token,
-            )
-        except AuthServiceError as exc:  # the local revocation stands either way
-            logger.info("upstream logout failed: %s", exc.reason)
-        return Response(LOGGED_OUT)
+        # The local revocation stands whether or not the auth server confirms.
+        confirmed = close_session(
+            self.upstream, default_client(), body.validated_data.get("refreshToken"), token
+        )
+        return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": confirmed})
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""

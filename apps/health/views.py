@@ -1,9 +1,9 @@
-"""Liveness (no dependencies) and readiness (database, cache, auth server) probes."""
+"""Liveness (no dependencies) and readiness (the database; the cache and auth server as degradation)."""
 
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
 from django.db import connection
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.conf import remote_auth_settings
-from core.defaults import default_client
+from core.defaults import default_reachability
 
 from .schema import LivenessSerializer, ReadinessSerializer
 
@@ -53,46 +53,73 @@ def check_cache() -> None:
         raise ConnectionError("cache did not return the probe value")
 
 
-def check_auth_server() -> None:
-    """Call the auth server's /health; raise AuthServiceError when it is not healthy."""
-    body = default_client().health()
-    if body.get("status") not in ("healthy", "ok"):
-        raise ConnectionError("auth server reports itself unhealthy")
+def check_auth_server() -> dict[str, object]:
+    """Return what the auth server's health path says (cached a few seconds); raise when down."""
+    reachability = default_reachability().check()
+    if not reachability.up:
+        raise ConnectionError(reachability.reason)
+    return {"httpStatus": reachability.http_status, **reachability.details}
 
 
-def probe(name: str, check: Callable[[], None]) -> dict[str, object]:
-    """Run one check and return its status and latency in milliseconds; any failure is "down"."""
+def probe(name: str, check: Callable[[], object]) -> dict[str, object]:
+    """Run one check; return its status, latency in milliseconds and any details it returned."""
     started = time.perf_counter()
+    details: object = None
     try:
-        check()
+        details = check()
         status = "up"
     except Exception as exc:  # a probe reports every failure instead of raising it
         logger.warning("readiness check %s failed: %s", name, type(exc).__name__)
         status = "down"
-    return {"status": status, "latencyMs": round((time.perf_counter() - started) * 1000, 2)}
+    result: dict[str, object] = {
+        "status": status,
+        "latencyMs": round((time.perf_counter() - started) * 1000, 2),
+    }
+    if isinstance(details, dict):
+        result["details"] = details
+    return result
 
 
 class ReadinessView(APIView):
-    """Answer 200 when the database, the cache and the auth server all answer; 503 otherwise."""
+    """Answer 503 only when the database is down; a down cache or auth server is "degraded" (200).
+
+    Cached, local and service tokens keep working without Redis and the auth server, so taking the
+    instance out of service for them would only turn a partial outage into a full one.
+    """
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    checks = {"database": check_database, "cache": check_cache, "authServer": check_auth_server}
+    required = {"database": check_database}
+    optional = {"cache": check_cache, "authServer": check_auth_server}
 
     @extend_schema(
         operation_id="health_ready",
         summary="Readiness",
-        description="Public. Checks the database, the cache and the auth server's `/health`.",
+        description="Public. 503 only when the database is down. The cache (Redis) and the auth "
+        "server are reported, and make the status `degraded` (still 200) when down. The auth "
+        "server is up when it answers below 500 on `AUTH_HEALTH_PATH` (its body's `status`, "
+        "`version`, `environment` and `database` are shown when present); it is asked at most "
+        "once per few seconds per process and spends no upstream budget.",
         tags=["operations"],
         responses={
-            200: OpenApiResponse(ReadinessSerializer, description="Every check is up."),
-            503: OpenApiResponse(ReadinessSerializer, description="At least one check is down."),
+            200: OpenApiResponse(
+                ReadinessSerializer, description="The database is up (`ready` or `degraded`)."
+            ),
+            503: OpenApiResponse(ReadinessSerializer, description="The database is down."),
         },
     )
     def get(self, request: Request) -> Response:
-        results = {name: probe(name, check) for name, check in self.checks.items()}
-        ready = all(result["status"] == "up" for result in results.values())
+        checks = {**self.required, **self.optional}
+        results = {name: probe(name, check) for name, check in checks.items()}
+        verdict = readiness(results, self.required)
         return Response(
-            {"status": "ready" if ready else "unavailable", "checks": results},
-            status=200 if ready else 503,
+            {"status": verdict, "checks": results}, status=503 if verdict == "unavailable" else 200
         )
+
+
+def readiness(results: dict[str, dict[str, object]], required: Iterable[str]) -> str:
+    """Return "unavailable" when a required check is down, "degraded" when another is, else "ready"."""
+    down = {name for name, result in results.items() if result["status"] != "up"}
+    if down & set(required):
+        return "unavailable"
+    return "degraded" if down else "ready"

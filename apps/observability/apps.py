@@ -5,9 +5,14 @@ class ObservabilityConfig(AppConfig):
     name = "apps.observability"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
         from prometheus_client import REGISTRY
 
         from core.metrics import StateCollector
+
+        from .middleware import clear_context
+
+        request_finished.connect(clear_context, dispatch_uid="observability.clear_context")
 
         if not getattr(REGISTRY, "_saas_state_collector", False):
             REGISTRY.register(StateCollector())

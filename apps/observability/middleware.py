@@ -7,6 +7,7 @@ nothing later (SECURE_PROXY_SSL_HEADER, throttles, logs) can be told a spoofed s
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -24,7 +25,12 @@ def request_id(request: HttpRequest) -> str:
 
 
 class RequestContextMiddleware:
-    """Bind the request id to every log line of the request and echo it in the response."""
+    """Bind the request id to every log line of the request and echo it in the response.
+
+    The context outlives this middleware on purpose: Django logs `Unauthorized: …` and `Service
+    Unavailable: …` after the whole middleware chain has returned. It is cleared when the response
+    is closed (`request_finished`), and again at the start of the next request, whatever happened.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,9 +40,11 @@ class RequestContextMiddleware:
         rid = request_id(request)
         logcontext.clear()
         logcontext.bind(request_id=rid, client=client_key(request.META))
-        try:
-            response = self.get_response(request)
-        finally:
-            logcontext.clear()
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
+
+
+def clear_context(**kwargs: Any) -> None:
+    """Forget the finished request's logging context (a `request_finished` receiver)."""
+    logcontext.clear()

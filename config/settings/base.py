@@ -238,6 +238,7 @@ REMOTE_AUTH: dict[str, Any] = {
     "BASE_URL": env("AUTH_SERVICE_URL", default="http://localhost:4000"),
     "CONNECT_TIMEOUT": env.float("AUTH_SERVICE_CONNECT_TIMEOUT", default=1.0),
     "READ_TIMEOUT": AUTH_SERVICE_TIMEOUT,
+    "HEALTH_PATH": env("AUTH_HEALTH_PATH", default="/health"),
     "CACHE_ALIAS": "remote_auth",
     "POSITIVE_TTL": env.int("AUTH_CACHE_TTL", default=60),
     "NEGATIVE_TTL": env.int("AUTH_NEGATIVE_CACHE_TTL", default=10),

@@ -2,6 +2,7 @@
 
 Each run gets its own test database and Redis key prefix (TEST_RUN_ID, default the process id),
 so concurrent runs on one machine never see each other's data; servers a run starts inherit it.
+TEST_DATABASE_NAME overrides the database's name (default `test_saas_<TEST_RUN_ID>`).
 """
 
 import os
@@ -21,7 +22,9 @@ DATABASES = {
             env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test"),
             DATABASE_STATEMENT_TIMEOUT,
         ),
-        "TEST": {"NAME": f"test_saas_{TEST_RUN_ID}"},
+        # The throwaway database of this run (created and dropped by pytest); an operator running
+        # the live suite may have to name one their database role is allowed to create.
+        "TEST": {"NAME": env("TEST_DATABASE_NAME", default=f"test_saas_{TEST_RUN_ID}")},
     },
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")

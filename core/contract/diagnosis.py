@@ -83,11 +83,12 @@ def _unavailable(exc: Unavailable, exchange: Exchange | None) -> Finding:
         )
     if exchange is not None and not exchange.is_json:
         kind = exchange.content_type or "no content type"
-        return Finding(
-            "server_error",
-            f"HTTP {exc.status} with a non-JSON body ({kind}): probably a proxy's error page,"
-            " the auth server behind it is down or unreachable",
+        why = (
+            f"a proxy's or another server's page: is {exchange.path} mapped to the auth server?"
+            if exc.status is not None and exc.status < 500
+            else "probably a proxy's error page, the auth server behind it is down or unreachable"
         )
+        return Finding("server_error", f"HTTP {exc.status} with a non-JSON body ({kind}): {why}")
     return Finding("server_error", f"HTTP {exc.status}{wait}: the auth server failed")
 
 

@@ -46,16 +46,36 @@ def _describe(error: ValidationError) -> list[str]:
 
 def _alternatives(error: ValidationError) -> list[str]:
     context = error.context or []
-    if all(_is_missing_key(sub, error) for sub in context):
-        keys = " or ".join(repr(key) for sub in context for key in _missing(sub))
-        return [f"{where(error.absolute_path)}: missing {keys}"]
     branches: dict[int, list[ValidationError]] = {}
     for sub in context:
         branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
-    index = min(branches, key=lambda i: (-max(map(_depth, branches[i])), len(branches[i]), i))
+    if all(_is_missing_key(sub, error) for sub in context):
+        # Each branch names the keys it misses once; the branches are the alternatives.
+        wanted = dict.fromkeys(", ".join(map(repr, _keys(subs))) for subs in branches.values())
+        return [f"{where(error.absolute_path)}: missing {' or '.join(wanted)}"]
+    index = min(branches, key=lambda i: (*_distance(branches[i]), i))
     title = error.schema.get(error.validator, [])[index].get("title")
     suffix = f" (closest allowed shape: {title})" if title else ""
     return [line + suffix for sub in branches[index] for line in _describe(sub)]
+
+
+def _keys(errors: list[ValidationError]) -> list[str]:
+    """Return the keys a branch misses, each once (jsonschema repeats them per error)."""
+    required = (error for error in errors if error.validator == "required")
+    return list(dict.fromkeys(key for error in required for key in _missing(error)))
+
+
+def _distance(errors: list[ValidationError]) -> tuple[int, ...]:
+    """Rank how far a branch is from the body: deeper failures first (the outer shape matched),
+    then branches missing no key, then those whose required keys the body has more of, then
+    the fewest problems (one per missing key)."""
+    missing = _keys(errors)
+    required = {
+        key for error in errors if error.validator == "required" for key in error.validator_value
+    }
+    problems = len(missing) + sum(error.validator != "required" for error in errors)
+    depth = max(map(_depth, errors))
+    return (-depth, bool(missing), -(len(required) - len(missing)), problems)
 
 
 def _is_missing_key(sub: ValidationError, parent: ValidationError) -> bool:

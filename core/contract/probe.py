@@ -1,8 +1,10 @@
 """Check a running auth server against the contract: network, /health, and optionally a session.
 
 Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout.
-A step that finds the server unreachable or unavailable stops the run; a contract mismatch does
-not stop the independent steps after it. A session the probe opens, it closes. Nothing here prints.
+What SaaS Admin needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
+with although docs/auth-server-contract.md describes it otherwise warns. A step that finds the
+server unreachable or unavailable stops the run. A session the probe opens, it closes, whatever
+fails. Nothing here prints.
 """
 
 import math
@@ -13,7 +15,7 @@ from typing import Any
 
 import requests
 
-from core.client import AuthServiceClient
+from core.client import AuthServiceClient, HealthAnswer
 from core.exceptions import AuthServiceError, BadResponse, Rejected
 from core.identity import normalize
 
@@ -124,24 +126,28 @@ class Probe:
         for _ in range(self.samples):
             started = time.perf_counter()
             try:
-                body = self.client.health()
+                answer = self.client.health()
             except AuthServiceError as exc:
                 return report.add(Step.failed("health", self._health_failure(exc)))
             seconds.append(time.perf_counter() - started)
-            checked = checked or self._health_body(body)
+            checked = checked or self._health_body(answer)
         if checked is not None:
             report.add(checked)
         return report.add(_latency(seconds))
 
     def session(self, report: Report, email: str, password: str) -> None:
-        """Log in, check /me with the new token, and log that session out again."""
+        """Log in, check /me with the new token, and log that session out again (always)."""
         login = self.login(report, email, password)
-        token = login.get("accessToken") if login else None
-        if login is None or not isinstance(token, str):
+        if login is None:
             return
-        if not report.stopped:
-            self.me(report, token, expected=_remote_id(login))
-        self.logout(report, login, token)
+        token = login.get("accessToken")
+        try:
+            if not isinstance(token, str):
+                report.add(Step("me", "fail", "the login answer has no accessToken", "contract"))
+            elif not report.stopped:
+                self.me(report, token, expected=_remote_id(login))
+        finally:
+            self.logout(report, login, token if isinstance(token, str) else None)
 
     def login(self, report: Report, email: str, password: str) -> dict[str, Any] | None:
         """Sign in; return the login data, None when refused or failed."""
@@ -181,7 +187,7 @@ class Probe:
             problems.append("body: the /me user is not the user who logged in")
         report.add(Step.checked("me", describe(identity), problems))
 
-    def logout(self, report: Report, login: dict[str, Any], token: str) -> None:
+    def logout(self, report: Report, login: dict[str, Any], token: str | None) -> None:
         """End the session this probe opened; a failure only warns (clients ignore them)."""
         refresh = login.get("refreshToken")
         try:
@@ -205,23 +211,25 @@ class Probe:
 
     def _health_failure(self, exc: AuthServiceError) -> Finding:
         exchange = self.recorder.last
-        if isinstance(exc, Rejected):
-            where = self.endpoint.base_url
-            return Finding(
-                "unexpected_status", f"HTTP {exc.status} on /health: is {where} the auth server?"
-            )
         if exchange is not None and exchange.status == 503 and exchange.is_json:
-            unhealthy = (
-                f"HTTP 503: the auth server reports itself unhealthy{_fields(exchange.body)}"
+            fields = _fields(_details(exchange.body))
+            return Finding(
+                "server_error", f"HTTP 503: the auth server reports itself unhealthy{fields}"
             )
-            return Finding("server_error", unhealthy)
         return self._finding(exc)
 
-    def _health_body(self, body: dict[str, Any]) -> Step:
+    def _health_body(self, answer: HealthAnswer) -> Step:
         problems = self._problems("health")
-        inner = body.get("data") if isinstance(body.get("data"), dict) else body
+        if answer.status != 200:
+            what = f"HTTP {answer.status}" if answer.status else "an answer that is not JSON"
+            return Step(
+                "health",
+                "warn",
+                f"{what} on /health: SaaS Admin counts any answer below 500 as up; is "
+                f"{self.endpoint.base_url} the auth server (check login with --email)?",
+            )
         verdict = "" if problems else ", body matches the contract"
-        return Step.checked("health", f"HTTP 200{verdict}{_fields(inner)}", problems)
+        return Step.checked("health", f"HTTP 200{verdict}{_fields(answer.details())}", problems)
 
     def _refused_login(self, exc: Rejected) -> Step:
         if exc.status == 403:
@@ -259,11 +267,12 @@ def _remote_id(login: dict[str, Any]) -> str | None:
         return None
 
 
-def _fields(body: Any) -> str:
-    if not isinstance(body, dict):
-        return ""
-    keys = ("status", "version", "environment", "database")
-    shown = [f"{key} {value[:40]!r}" for key in keys if isinstance(value := body.get(key), str)]
+def _details(body: Any) -> dict[str, str]:
+    return HealthAnswer(None, body if isinstance(body, dict) else {}).details()
+
+
+def _fields(details: dict[str, str]) -> str:
+    shown = [f"{key} {value[:40]!r}" for key, value in details.items()]
     return f" ({', '.join(shown)})" if shown else ""
 
 

@@ -1,6 +1,7 @@
 """The authentication endpoints: verify, and the login / refresh / logout pass-through."""
 
 import pytest
+import requests
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
@@ -107,6 +108,62 @@ def test_logout_succeeds_even_when_the_auth_server_is_down(remote_auth, api) -> 
     response = api.post("/api/auth/logout", {}, **bearer("a.b.c"))
 
     assert response.status_code == 200
+    assert response.json()["loggedOut"] is True
+    assert response.json()["upstreamConfirmed"] is False
+
+
+def test_logout_revokes_at_a_server_that_reads_only_the_body(remote_auth, api, demo_users) -> None:
+    remote_auth.use_profile("token")
+    alice = demo_users["alice"]
+    session = remote_auth.login(alice.email, alice.password)
+
+    response = api.post(
+        "/api/auth/logout",
+        {"refreshToken": session["refreshToken"]},
+        **bearer(session["accessToken"]),
+    )
+
+    assert response.json()["upstreamConfirmed"] is True
+    assert remote_auth.open_sessions() == 0
+    still = requests.get(
+        f"{remote_auth.url}/api/auth/me",
+        headers={"Authorization": f"Bearer {session['accessToken']}"},
+        timeout=5,
+    )
+    assert still.status_code == 401
+
+
+def test_login_without_a_user_asks_me_with_the_new_token(remote_auth, api, demo_users) -> None:
+    remote_auth.use_profile("token")
+    alice = demo_users["alice"]
+
+    response = api.post("/api/auth/login", {"email": alice.email, "password": alice.password})
+
+    assert response.status_code == 200
+    assert response.json()["user"] == {"remoteId": alice.id, "email": alice.email}
+    assert remote_auth.calls("GET /api/auth/me") == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code"),
+    [
+        ({"mode": "status", "status": 503}, 503, "login_identity_unavailable"),
+        ({"mode": "malformed_json"}, 502, "login_identity_unknown"),
+    ],
+)
+def test_login_whose_identity_cannot_be_found_closes_that_session_and_says_why(
+    remote_auth, api, demo_users, fault, status, code
+) -> None:
+    remote_auth.use_profile("token")
+    remote_auth.fault(**fault, paths=["/api/auth/me"])
+    alice = demo_users["alice"]
+
+    response = api.post("/api/auth/login", {"email": alice.email, "password": alice.password})
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert ("Retry-After" in response) is (status == 503)
+    assert remote_auth.open_sessions() == 0
 
 
 def test_unknown_url_is_a_json_404(api) -> None:

@@ -56,6 +56,22 @@ def test_redis_url_switches_the_cache_to_redis() -> None:
     assert shown["cache"] == "django_redis.cache.RedisCache"
 
 
+def test_test_database_name_is_the_operators_choice() -> None:
+    show = "import django; django.setup(); from django.conf import settings as s; "
+    show += "print(s.DATABASES['default']['TEST']['NAME'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "TEST_RUN_ID": "77"}
+    named = {**env, "TEST_DATABASE_NAME": "saas_contract_check"}
+
+    def name(environment: dict[str, str]) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env=environment, capture_output=True,
+            text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+
+    assert name({k: v for k, v in env.items() if k != "TEST_DATABASE_NAME"}) == "test_saas_77"
+    assert name(named) == "saas_contract_check"
+
+
 def test_production_refuses_to_start_without_secret_key() -> None:
     result = run(
         "config.settings.production",

@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from core.client import MAX_BODY_BYTES, AuthServiceClient, parse_retry_after
+from core.client import MAX_BODY_BYTES, AuthServiceClient, HealthAnswer, parse_retry_after
 from core.exceptions import BadResponse, Rejected, Unavailable
 from core.identity import Identity, Organization
 
@@ -91,12 +91,13 @@ def test_post_endpoints_send_their_json_body_without_authorization(
     assert "Authorization" not in request.headers
 
 
-def test_logout_sends_refresh_token_and_optional_bearer(mocked, client):
+def test_logout_sends_the_access_token_in_header_and_body_with_the_refresh_token(mocked, client):
+    # Some auth servers read only the body (docs/auth-server-contract.md, server B).
     mocked.post(f"{BASE}/api/auth/logout", json={"success": True})
 
     assert client.logout("r1", "acc.ess.tok") is None
 
-    assert sent_json(mocked) == {"refreshToken": "r1"}
+    assert sent_json(mocked) == {"refreshToken": "r1", "accessToken": "acc.ess.tok"}
     assert sent(mocked).headers["Authorization"] == "Bearer acc.ess.tok"
 
 
@@ -119,8 +120,37 @@ def test_health_returns_body(mocked, client):
     body = {"status": "healthy", "version": "1", "database": "connected"}
     mocked.get(f"{BASE}/health", json=body)
 
-    assert client.health() == body
+    answer = client.health()
+
+    assert answer == HealthAnswer(200, body)
+    assert answer.details() == {"status": "healthy", "version": "1", "database": "connected"}
     assert sent(mocked).method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (404, "<html>Cannot GET /health</html>", 404),
+        (404, {"error": "not found"}, 404),
+        (401, {"error": "unauthorized"}, 401),
+        (200, ["healthy"], 200),
+        (200, "ok", None),
+    ],
+)
+def test_health_below_500_means_up_whatever_the_body(mocked, client, status, body, expected):
+    kind = {"json": body} if not isinstance(body, str) else {"body": body}
+    mocked.get(f"{BASE}/status", status=status, **kind)
+
+    answer = client.health("/status")
+
+    assert answer.status == expected
+    assert answer.details() == {}
+
+
+def test_health_details_are_read_inside_an_envelope_and_capped(mocked, client):
+    mocked.get(f"{BASE}/health", json={"success": True, "data": {"version": "v" * 100, "up": 1}})
+
+    assert client.health().details() == {"version": "v" * 64}
 
 
 def test_health_503_is_unavailable(mocked, client):
@@ -129,13 +159,6 @@ def test_health_503_is_unavailable(mocked, client):
     with pytest.raises(Unavailable) as caught:
         client.health()
     assert caught.value.status == 503
-
-
-def test_health_list_body_is_bad_response(mocked, client):
-    mocked.get(f"{BASE}/health", json=["healthy"])
-
-    with pytest.raises(BadResponse):
-        client.health()
 
 
 def test_timeouts_are_always_passed(mocked):
@@ -335,11 +358,27 @@ def test_post_endpoint_client_errors_are_rejected(mocked, client, status):
     assert caught.value.status == status
 
 
-def test_me_404_is_bad_response_not_rejection(mocked, client):
-    mocked.get(f"{BASE}/api/auth/me", status=404, body="Not Found")
+@pytest.mark.parametrize("status", [400, 404, 410, 422])
+def test_me_4xx_with_a_json_body_is_about_the_token(mocked, client, status):
+    mocked.get(f"{BASE}/api/auth/me", status=status, json={"error": "User not found"})
 
-    with pytest.raises(BadResponse):
+    with pytest.raises(Rejected) as caught:
         client.me("t")
+    assert caught.value.status == status
+
+
+def test_408_is_about_the_server_even_with_a_json_body(mocked, client):
+    mocked.get(f"{BASE}/api/auth/me", status=408, json={"error": "timeout"})
+
+    with pytest.raises(Unavailable):
+        client.me("t")
+
+
+def test_post_endpoint_4xx_page_that_is_not_json_is_unavailable(mocked, client):
+    mocked.post(f"{BASE}/api/auth/login", status=404, body="Cannot POST /api/auth/login")
+
+    with pytest.raises(Unavailable):
+        client.login("a@b.c", "pw")
 
 
 def test_429_with_retry_after_seconds_is_unavailable(mocked, client):
@@ -383,8 +422,9 @@ def test_429_with_unparseable_digits_in_retry_after_is_still_unavailable(mocked,
     assert caught.value.status == 429
 
 
-@pytest.mark.parametrize("status", [500, 502, 503])
-def test_server_errors_are_unavailable_not_rejected(mocked, client, status):
+# A 4xx page that is not JSON (a proxy's, for a mis-mapped path) must not log every user out.
+@pytest.mark.parametrize("status", [403, 404, 405, 500, 502, 503])
+def test_server_errors_and_4xx_pages_are_unavailable_not_rejected(mocked, client, status):
     mocked.get(f"{BASE}/api/auth/me", status=status, body="<html>Bad Gateway</html>")
 
     with pytest.raises(Unavailable) as caught:

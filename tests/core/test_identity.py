@@ -105,6 +105,27 @@ def test_snake_case_names_are_accepted():
     assert (identity.first_name, identity.last_name) == ("Ada", "L")
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ada Lovelace", ("Ada", "Lovelace")),
+        ("  Ada  King Lovelace ", ("Ada", "King Lovelace")),
+        ("Cher", ("Cher", None)),
+        ("   ", (None, None)),
+    ],
+)
+def test_a_lone_name_is_split_into_first_and_last(name, expected):
+    identity = normalize({"ok": True, "user": {"id": 1, "name": name}})
+
+    assert (identity.first_name, identity.last_name) == expected
+
+
+def test_a_lone_name_does_not_override_first_or_last_name():
+    identity = normalize(me({"id": USER_ID, "name": "Ada Lovelace", "lastName": "King"}))
+
+    assert (identity.first_name, identity.last_name) == (None, "King")
+
+
 def test_non_string_text_fields_are_unknown():
     identity = normalize(me({"id": USER_ID, "email": 5, "firstName": None, "lastName": ["x"]}))
 

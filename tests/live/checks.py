@@ -1,5 +1,8 @@
 """The contract checks, written once and run against a live server or the local stand-in.
 
+What SaaS Admin needs of the auth server fails a check; what it copes with, although the contract
+(docs/auth-server-contract.md) describes it otherwise, is a `ContractDeviation` warning.
+
 `ContractChecks` is not collected itself; test modules subclass it and provide `target`.
 Its assertions are not rewritten by pytest on purpose: every message is written out and
 names statuses and fields only, so no token can appear in a failure report (or `-ra`).
@@ -7,6 +10,7 @@ names statuses and fields only, so no token can appear in a failure report (or `
 
 import time
 import uuid
+import warnings
 from typing import Any
 
 import jwt
@@ -16,10 +20,11 @@ from rest_framework.test import APIClient
 
 from core.contract import validate
 from core.defaults import default_cache
-from core.identity import normalize, unwrap
+from core.identity import normalize
 from core.models import RemoteIdentity
 
 from .conftest import Answer, LiveSession, Target, Upstream, unique_email
+from .secrets import Secret
 
 # Signed with a key the server cannot have: a JWT-shaped token it must refuse.
 FORGED = jwt.encode(
@@ -29,74 +34,97 @@ FORGED = jwt.encode(
 )
 
 
-def assert_matches(endpoint: str, answer: Answer) -> None:
-    """Fail with the contract problems of an answer (they name fields, never values)."""
-    assert answer.is_json, f"the {endpoint} answer (HTTP {answer.status}) is not JSON"
-    problems = validate(endpoint, answer.body)
-    assert not problems, f"the {endpoint} answer breaks the contract: {problems}"
+class ContractDeviation(UserWarning):
+    """An answer SaaS Admin copes with, although the contract describes it otherwise."""
 
 
-def verify(api: APIClient, token: str) -> Any:
+def warn_unless_matches(endpoint: str, answer: Answer) -> None:
+    """Warn with the contract problems of an answer (they name fields, never values)."""
+    problems = validate(endpoint, answer.body) if answer.is_json else ["body: not JSON"]
+    if problems:
+        warnings.warn(ContractDeviation(f"{endpoint}: {problems}"), stacklevel=2)
+
+
+def is_about_the_token(answer: Answer) -> bool:
+    """Return whether SaaS Admin reads this refusal as about the token (a 401 for the caller)."""
+    client_error = 400 <= answer.status < 500 and answer.status not in (408, 429)
+    return answer.status == 401 or (client_error and answer.is_json)
+
+
+def verify(api: APIClient, token: Secret | None) -> Any:
     """Ask SaaS Admin who the token belongs to: GET /api/auth/verify."""
-    return api.get("/api/auth/verify", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert token is not None, "no access token to verify"
+    return api.get("/api/auth/verify", HTTP_AUTHORIZATION=f"Bearer {token.reveal()}")
 
 
 class ContractChecks:
-    """Check an auth server against the contract, then SaaS Admin's verification against it."""
+    """Check what SaaS Admin needs of an auth server (failures) and what the contract describes
+    (warnings), then SaaS Admin's verification against it."""
 
-    def test_health_matches_contract(self, upstream: Upstream) -> None:
+    def test_health_answers_below_500(self, upstream: Upstream) -> None:
         answer = upstream.get("/health")
 
-        assert answer.status == 200, f"/health answered HTTP {answer.status}"
-        assert_matches("health", answer)
+        assert answer.status < 500, f"/health answered HTTP {answer.status}"
+        if answer.status == 200:
+            warn_unless_matches("health", answer)
+        else:
+            warnings.warn(ContractDeviation(f"health: HTTP {answer.status}"), stacklevel=1)
 
-    def test_login_matches_contract(self, session: LiveSession) -> None:
-        assert_matches("login", session.login)
+    def test_login_gives_an_access_token(self, session: LiveSession) -> None:
+        assert session.access is not None, "the login answer has no accessToken"
+        warn_unless_matches("login", session.login)
 
-    def test_me_matches_contract_and_names_the_user_who_logged_in(
+    def test_me_names_the_user_who_logged_in(
         self, upstream: Upstream, session: LiveSession
     ) -> None:
         answer = upstream.get("/api/auth/me", token=session.access)
 
         assert answer.status == 200, f"/me answered HTTP {answer.status} for a fresh token"
-        assert_matches("me", answer)
-        same = normalize(answer.body).remote_id == session.remote_id
-        assert same, "/me names another user than the one who logged in"
+        warn_unless_matches("me", answer)
+        same = (
+            session.remote_id is not None and normalize(answer.body).remote_id == session.remote_id
+        )
+        assert same, "/me names no user, or another user than the one who logged in"
 
-    def test_refresh_matches_contract(self, upstream: Upstream, session: LiveSession) -> None:
+    def test_refresh_gives_a_working_access_token(
+        self, upstream: Upstream, session: LiveSession
+    ) -> None:
         if session.refresh is None:
             pytest.skip("refresh not offered by this server: its login gave no refreshToken")
 
         answer = upstream.post("/api/auth/refresh", {"refreshToken": session.refresh})
 
         assert answer.status == 200, f"/refresh answered HTTP {answer.status}"
-        assert_matches("refresh", answer)
-        session.rotate(unwrap(answer.body))
+        assert answer.secret("accessToken") is not None, "the refresh answer has no accessToken"
+        warn_unless_matches("refresh", answer)
+        session.rotate(answer)
         me = upstream.get("/api/auth/me", token=session.access)
         assert me.status == 200, f"/me answered HTTP {me.status} for the refreshed access token"
 
-    def test_logout_matches_contract(self, session: LiveSession) -> None:
+    def test_logout_revokes_the_access_token(
+        self, upstream: Upstream, session: LiveSession
+    ) -> None:
         answer = session.logout()
 
         assert answer.ok, f"/logout answered HTTP {answer.status}"
-        assert_matches("logout", answer)
+        warn_unless_matches("logout", answer)
+        me = upstream.get("/api/auth/me", token=session.access)
+        assert is_about_the_token(me), f"after logout /me answered HTTP {me.status}"
 
-    def test_bad_password_answers_401_with_an_error_body(
-        self, target: Target, upstream: Upstream
-    ) -> None:
+    def test_bad_password_is_refused(self, target: Target, upstream: Upstream) -> None:
         email, _ = target.credentials()
         wrong = f"not-the-password-{uuid.uuid4().hex}"
 
         answer = upstream.post("/api/auth/login", {"email": email, "password": wrong})
 
         assert answer.status == 401, f"a wrong password answered HTTP {answer.status}"
-        assert_matches("error", answer)
+        warn_unless_matches("error", answer)
 
-    def test_bad_token_answers_401_with_an_error_body(self, upstream: Upstream) -> None:
-        answer = upstream.get("/api/auth/me", token=FORGED)
+    def test_bad_token_is_refused_as_about_the_token(self, upstream: Upstream) -> None:
+        answer = upstream.get("/api/auth/me", token=Secret(FORGED))
 
-        assert answer.status == 401, f"a forged token answered HTTP {answer.status}"
-        assert_matches("error", answer)
+        assert is_about_the_token(answer), f"a forged token answered HTTP {answer.status}"
+        warn_unless_matches("error", answer)
 
     def test_signup_matches_contract(self, target: Target, upstream: Upstream) -> None:
         if not target.allow_signup:
@@ -112,7 +140,7 @@ class ContractChecks:
         answer = upstream.post("/api/auth/signup", body)
 
         assert answer.status == 201, f"signup answered HTTP {answer.status}"
-        assert_matches("signup", answer)
+        warn_unless_matches("signup", answer)
 
     @pytest.mark.django_db
     def test_saas_admin_verifies_mirrors_and_follows_an_upstream_logout(
@@ -122,15 +150,17 @@ class ContractChecks:
         with pointed_at(target):
             response = verify(api, session.access)
             assert response.status_code == 200, f"verify answered {response.status_code}"
-            assert response.json()["user"]["remoteId"] == session.remote_id, "verify: other user"
+            same = response.json()["user"]["remoteId"] == session.remote_id
+            assert same, "verify names another user"
             mirrored = RemoteIdentity.objects.filter(remote_id=session.remote_id).exists()
             assert mirrored, "SaaS Admin did not mirror the remote user"
 
             assert session.logout().ok, "the auth server refused the logout"
             me = upstream.get("/api/auth/me", token=session.access)
-            assert me.status == 401, f"after logout the auth server still answers {me.status}"
+            assert is_about_the_token(me), f"after logout the auth server answers {me.status}"
             cache = default_cache()
-            cache.evict(cache.token_key(session.access))  # make SaaS Admin ask again
+            assert session.access is not None
+            cache.evict(cache.token_key(session.access.reveal()))  # make SaaS Admin ask again
             response = verify(api, session.access)
 
         assert response.status_code == 401, f"after logout verify answered {response.status_code}"
@@ -141,22 +171,24 @@ class ContractChecks:
         self, target: Target, upstream: Upstream, session: LiveSession
     ) -> None:
         api = APIClient()
-        body = {"refreshToken": session.refresh} if session.refresh else {}
+        body = {"refreshToken": session.refresh.reveal()} if session.refresh else {}
+        assert session.access is not None
         with pointed_at(target):
             assert verify(api, session.access).status_code == 200, "verify refused a fresh token"
             out = api.post(
                 "/api/auth/logout",
                 body,
                 format="json",
-                HTTP_AUTHORIZATION=f"Bearer {session.access}",
+                HTTP_AUTHORIZATION=f"Bearer {session.access.reveal()}",
             )
             session.closed = True
             assert out.status_code == 200, f"SaaS Admin's logout answered {out.status_code}"
+            assert out.json()["upstreamConfirmed"] is True, "the auth server did not confirm"
             after = verify(api, session.access)
 
         assert after.status_code == 401, f"after logout verify answered {after.status_code}"
         me = upstream.get("/api/auth/me", token=session.access)
-        assert me.status == 401, f"after logout the auth server still answers {me.status}"
+        assert is_about_the_token(me), f"after logout the auth server answers {me.status}"
 
 
 def pointed_at(target: Target) -> Any:

@@ -1,10 +1,11 @@
 """The live contract suite's target, session and HTTP helpers.
 
 Each test module provides a `target` fixture: the live server named by AUTH_LIVE_URL
-(test_live_server.py) or the local stand-in (test_against_local.py). Everything here keeps
-tokens and passwords out of reprs, ids and failure messages.
+(test_live_server.py) or the local stand-in (test_against_local.py). Tokens live only in
+`Secret`s (secrets.py): reprs, ids, failure messages and tracebacks never show one.
 """
 
+import contextlib
 import logging
 import os
 import uuid
@@ -15,7 +16,10 @@ from typing import Any
 import pytest
 import requests
 
-from core.identity import normalize, unwrap
+from core.exceptions import BadResponse
+from core.identity import normalize
+
+from .secrets import Secret, reveal_all, seal
 
 TIMEOUT = 10.0
 
@@ -39,71 +43,110 @@ class Target:
         return self.email, self.password
 
 
+class LiveError(Exception):
+    """A call to the auth server under test failed; says which, never with what."""
+
+
 @dataclass(frozen=True)
 class Answer:
-    """One raw answer: the status and the parsed body (None when empty), never in a repr."""
+    """One answer: status, the body sealed (tokens replaced by placeholders), the tokens aside."""
 
     status: int
     is_json: bool
     body: Any = field(default=None, repr=False)
+    secrets: dict[str, Secret] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    def secret(self, key: str) -> Secret | None:
+        """Return the token the body carried under `key` (anywhere in it), or None."""
+        return self.secrets.get(key)
+
 
 class Upstream:
-    """Call the auth server under test directly, keeping raw answers for the schemas."""
+    """Call the auth server under test directly, keeping sealed answers for the schemas."""
 
     def __init__(self, url: str) -> None:
         self.url = url.rstrip("/")
         self.session = requests.Session()
 
-    def get(self, path: str, token: str | None = None) -> Answer:
+    def get(self, path: str, token: Secret | None = None) -> Answer:
         return self.call("GET", path, token=token)
 
-    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> Answer:
+    def post(self, path: str, body: dict[str, Any], token: Secret | None = None) -> Answer:
         return self.call("POST", path, body, token)
 
     def call(
-        self, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        token: Secret | None = None,
     ) -> Answer:
         headers = {"Accept": "application/json"}
         if token:
-            headers["Authorization"] = f"Bearer {token}"
-        response = self.session.request(
-            method, self.url + path, json=body, headers=headers, timeout=TIMEOUT
-        )
-        if not response.content:
-            return Answer(response.status_code, True)
+            headers["Authorization"] = f"Bearer {token.reveal()}"
         try:
-            return Answer(response.status_code, True, response.json())
-        except ValueError:
-            return Answer(response.status_code, False)
+            response = self.session.request(
+                method, self.url + path, json=reveal_all(body), headers=headers, timeout=TIMEOUT
+            )
+        except requests.RequestException as exc:
+            # `from None`: the chained frames would show the request, tokens included.
+            raise LiveError(f"{method} {path}: {type(exc).__name__}") from None
+        return _answer(response)
+
+
+def _answer(response: requests.Response) -> Answer:
+    if not response.content:
+        return Answer(response.status_code, True)
+    try:
+        parsed = response.json()
+    except ValueError:
+        return Answer(response.status_code, False)
+    sealed = seal(parsed)
+    return Answer(response.status_code, True, sealed.body, sealed.secrets)
 
 
 @dataclass
 class LiveSession:
-    """A session opened by logging in; closed again at teardown unless a test closed it."""
+    """A session opened by logging in; the fixture closes it in a `finally`, whatever failed."""
 
     upstream: Upstream
     login: Answer
-    access: str = field(repr=False)
-    refresh: str | None = field(repr=False)
-    remote_id: str
+    access: Secret | None
+    refresh: Secret | None
+    remote_id: str | None = None
     closed: bool = False
 
     def logout(self) -> Answer:
-        """End the session at the auth server (refresh token in the body, access as Bearer)."""
-        body = {"refreshToken": self.refresh} if self.refresh else {}
+        """End the session at the auth server: tokens in the body, the access token as Bearer
+        too (some servers revoke only what the body names)."""
+        tokens = {"refreshToken": self.refresh, "accessToken": self.access}
         self.closed = True
+        body = {key: value for key, value in tokens.items() if value is not None}
         return self.upstream.post("/api/auth/logout", body, token=self.access)
 
-    def rotate(self, data: dict[str, Any]) -> None:
-        """Adopt the tokens a refresh returned, so teardown closes the live session."""
-        self.access = data["accessToken"]
-        if isinstance(data.get("refreshToken"), str):
-            self.refresh = data["refreshToken"]
+    def close(self) -> None:
+        """Log out unless a test already did; a failure here must not hide the test's own."""
+        if not self.closed and (self.access or self.refresh):
+            with contextlib.suppress(LiveError):
+                self.logout()
+
+    def rotate(self, answer: Answer) -> None:
+        """Adopt the tokens a refresh returned, so the session closed at the end is the live one."""
+        self.access = answer.secret("accessToken") or self.access
+        self.refresh = answer.secret("refreshToken") or self.refresh
+
+    def identify(self) -> None:
+        """Find who logged in: in the login answer, else by asking /me (as SaaS Admin does)."""
+        with contextlib.suppress(BadResponse):
+            self.remote_id = normalize(self.login.body).remote_id
+            return
+        me = self.upstream.get("/api/auth/me", token=self.access)
+        with contextlib.suppress(BadResponse):
+            self.remote_id = normalize(me.body).remote_id
 
 
 @pytest.fixture
@@ -114,27 +157,21 @@ def upstream(target: Target) -> Upstream:
 
 @pytest.fixture
 def session(target: Target, upstream: Upstream) -> Iterator[LiveSession]:
-    """Log in as the target's account; log out at teardown (nothing is left open)."""
+    """Log in as the target's account; log out in a `finally`, whatever fails in between."""
     email, password = target.credentials()
     answer = upstream.post("/api/auth/login", {"email": email, "password": password})
-    assert answer.status == 200, (
-        f"login answered HTTP {answer.status}: check AUTH_LIVE_EMAIL/PASSWORD"
-    )
-    data = unwrap(answer.body)
-    # A bool first: pytest rewrites asserts here and would print `data`, tokens included.
-    has_token = isinstance(data, dict) and isinstance(data.get("accessToken"), str)
-    assert has_token, "the login answer has no accessToken string"
-    refresh = data.get("refreshToken")
     live = LiveSession(
-        upstream,
-        answer,
-        access=data["accessToken"],
-        refresh=refresh if isinstance(refresh, str) else None,
-        remote_id=normalize(data).remote_id,
+        upstream, answer, access=answer.secret("accessToken"), refresh=answer.secret("refreshToken")
     )
-    yield live
-    if not live.closed:
-        live.logout()
+    try:
+        assert answer.status == 200, (
+            f"login answered HTTP {answer.status}: check AUTH_LIVE_EMAIL/PASSWORD"
+        )
+        assert live.access is not None, "the login answer has no accessToken string"
+        live.identify()
+        yield live
+    finally:
+        live.close()
 
 
 @pytest.fixture(autouse=True)

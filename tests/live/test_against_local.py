@@ -1,4 +1,4 @@
-"""The contract suite against the local stand-in, in every response shape it can take.
+"""The contract suite against the local stand-in, in every response shape and real-server profile.
 
 Runs whenever AUTH_LIVE_URL is unset (CI included), so the live suite cannot rot unnoticed.
 """
@@ -25,12 +25,16 @@ SHAPES: dict[str, dict[str, str]] = {
     "bare-body-sub": {"envelope": "bare", "me_shape": "body"},
     "wrapped-data-id": {"me_shape": "data", "user_id_key": "id"},
 }
+# The real servers of docs/auth-server-contract.md, imitated whole (authserver/profiles.py).
+PROFILES = ("token", "usermg")
 
 
-@pytest.fixture(params=list(SHAPES))
+@pytest.fixture(params=[*SHAPES, *(f"profile-{name}" for name in PROFILES)])
 def target(request: pytest.FixtureRequest, auth_server_clean: Any, demo_users: Any) -> Target:
-    """Return the local auth server (reset, in one response shape) and alice's account."""
-    if SHAPES[request.param]:
+    """Return the local auth server (reset, in one shape or profile) and alice's account."""
+    if request.param.startswith("profile-"):
+        auth_server_clean.use_profile(request.param.removeprefix("profile-"))
+    elif SHAPES[request.param]:
         auth_server_clean.configure(**SHAPES[request.param])
     alice = demo_users["alice"]
     return Target(

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.observability.logs import JsonFormatter
-from core.logcontext import ContextFilter
+from core.logcontext import ContextFilter, current
 from tests.conftest import bearer
 from tests.resilience.helpers import garbage_token
 
@@ -105,6 +105,33 @@ def test_request_id_is_accepted_or_generated_and_returned(api) -> None:
     assert given["X-Request-ID"] == "abc-123"
     assert made["X-Request-ID"] != "bad id with spaces"
     assert len(made["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "line"),
+    [(None, 401, "Unauthorized: /api/auth/verify"), ("down", 503, "Service Unavailable: /api/")],
+)
+def test_djangos_own_error_lines_carry_the_request_id(
+    remote_auth, api, fault, status, line
+) -> None:
+    if fault:
+        remote_auth.fault(fault)
+    token = remote_auth.mint_token("alice@acme.test", ttl=-60 if not fault else None)
+    seen: list[tuple[str, object]] = []
+    handler = logging.Handler()
+    handler.addFilter(ContextFilter())
+    handler.emit = lambda record: seen.append(  # type: ignore[method-assign]
+        (record.getMessage(), getattr(record, "request_id", None))
+    )
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        response = api.get("/api/auth/verify", HTTP_X_REQUEST_ID="req-77", **bearer(token))
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+
+    assert response.status_code == status
+    assert [rid for message, rid in seen if message.startswith(line)] == ["req-77"]
+    assert current() == {}  # cleared once the response was closed
 
 
 def test_json_log_line_carries_request_context_and_no_token(remote_auth, api, demo_users) -> None:
