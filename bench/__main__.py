@@ -32,7 +32,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                       help="minimal counts: checks the harness works, measures nothing")  # fmt: skip
     parser.set_defaults(mode="full")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the report goes")
-    parser.add_argument("--database", default="bench", help="PostgreSQL database (created)")
+    parser.add_argument(
+        "--database",
+        default="bench",
+        help="PostgreSQL database name prefix (the run creates <name>_<pid>, drops it after)",
+    )
     parser.add_argument(
         "--redis-db", type=int, default=14, help="Redis db number (the run deletes its own keys)"
     )

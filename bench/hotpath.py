@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .processes import AuthServer
-from .services import Stores, ensure_database, forget_run_keys, setup_django
+from .services import Stores, forget_run_keys, fresh_database, setup_django
 from .tokens import make_tokens
 
 TOP = 20
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stores = Stores()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
-        ensure_database(stores)
+        fresh_database(stores, stack)
         auth = AuthServer(Path(scratch) / "authserver.log")
         stack.callback(auth.stop)
         auth.start()

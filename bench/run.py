@@ -13,7 +13,7 @@ from .outage import run_outage
 from .processes import ApiServer, AuthServer
 from .profiles import Profile
 from .report import Results
-from .services import Stores, describe_stores, ensure_database, forget_run_keys, setup_django
+from .services import Stores, describe_stores, forget_run_keys, fresh_database, setup_django
 from .tokens import make_tokens
 from .upstream import burst, spread
 from .variants import VARIANTS, installed
@@ -36,7 +36,7 @@ def measure(profile: Profile, stores: Stores, out: Path, use_wrk: bool, say: Pro
     logs = out / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        ensure_database(stores)
+        fresh_database(stores, stack)
         auth = AuthServer(logs / "authserver.log")
         stack.callback(auth.stop)
         auth.start()

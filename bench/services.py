@@ -1,10 +1,12 @@
 """The stores the benchmark uses: a dedicated PostgreSQL database and a dedicated Redis db number.
 
-Both must already answer on loopback (`bash .ci/services` starts them); the database is created
-when missing and migrated; in the Redis db, a run deletes its own keys before and after.
+Both must already answer on loopback (`bash .ci/services` starts them). Each run creates its own
+database (`<name>_<pid>`), migrates it and drops it at the end, so runs never share rows or
+migration states; in the Redis db, a run deletes its own keys before and after.
 """
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import psycopg
@@ -22,9 +24,14 @@ class Stores:
     redis_db: int = 14
 
     @property
+    def run_database(self) -> str:
+        """Return the name of this run's own database."""
+        return f"{self.database}_{os.getpid()}"
+
+    @property
     def database_url(self) -> str:
-        """Return the URL of the benchmark database."""
-        return f"postgres://postgres@{HOST}:5432/{self.database}"
+        """Return the URL of this run's database."""
+        return f"postgres://postgres@{HOST}:5432/{self.run_database}"
 
     @property
     def redis_url(self) -> str:
@@ -48,15 +55,24 @@ def run_issuer(auth_url: str) -> str:
     return f"bench {auth_url}"
 
 
-def ensure_database(stores: Stores) -> None:
-    """Create the benchmark database when it does not exist."""
+def fresh_database(stores: Stores, stack: ExitStack) -> None:
+    """Create this run's empty database; `stack` drops it when the run ends, however it ends."""
+    _admin(stores, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _admin(stores, "CREATE DATABASE {}")
+    stack.callback(_drop_database, stores)
+
+
+def _drop_database(stores: Stores) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    _admin(stores, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def _admin(stores: Stores, statement: str) -> None:
     maintenance = f"postgresql://postgres@{HOST}:5432/postgres"
     with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (stores.database,)
-        ).fetchone()
-        if exists is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(stores.database)))
+        conn.execute(sql.SQL(statement).format(sql.Identifier(stores.run_database)))
 
 
 def forget_run_keys(stores: Stores, auth_url: str) -> int:

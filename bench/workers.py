@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 from .processes import ApiServer, AuthServer
-from .services import Stores, ensure_database, forget_run_keys, setup_django
+from .services import Stores, forget_run_keys, fresh_database, setup_django
 from .tokens import REMOTE_USERS, TOKEN_TTL
 from .variants import STEADY
 
@@ -99,10 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="4 new tokens instead of 16")
     new = 4 if parser.parse_args(argv).quick else 16
     LOGS.mkdir(parents=True, exist_ok=True)
-    stores = Stores("bench", 14)
+    stores = Stores()
     rows = []
     with ExitStack() as stack:
-        ensure_database(stores)
+        fresh_database(stores, stack)
         auth = AuthServer(LOGS / "authserver-workers.log").start()
         stack.callback(auth.stop)
         env = stores.django_env(auth.url)
