@@ -24,8 +24,21 @@ def redis_client(cache: VerificationCache) -> Any:
 
 
 def channel(cache: VerificationCache) -> str:
-    """Return the pub/sub channel of one auth server's namespace."""
-    return cache.key("events", "invalidate")
+    """Return the pub/sub channel of one auth server's namespace in this deployment's cache.
+
+    Named like the cache's own keys (its KEY_PREFIX and version): pub/sub channels are global to a
+    Redis server, and deployments (or test runs) sharing one must not clear each other's copies.
+    """
+    return _redis_name(cache, cache.key("events", "invalidate"))
+
+
+def _pattern(cache: VerificationCache) -> str:
+    """Return the pattern of every namespace's channel in this deployment's cache."""
+    return _redis_name(cache, f"{cache.prefix}:*:events:invalidate")
+
+
+def _redis_name(cache: VerificationCache, name: str) -> str:
+    return str(cache.shared.primary.make_key(name))
 
 
 def broadcast(cache: VerificationCache, kind: str, name: str) -> None:
@@ -67,7 +80,7 @@ def _loop(current: Callable[[], VerificationCache]) -> None:
     while True:
         try:
             pubsub = redis_client(current()).pubsub(ignore_subscribe_messages=True)
-            pubsub.psubscribe(f"{current().prefix}:*:events:invalidate")
+            pubsub.psubscribe(_pattern(current()))
             current().clear_local()  # whatever was broadcast while we were not listening is lost
             delay = 0.5
             for message in pubsub.listen():

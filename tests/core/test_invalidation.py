@@ -158,6 +158,26 @@ def test_an_all_broadcast_reaches_another_process(receiver) -> None:
     wait_until(lambda: len(receiver.local) == 0, DELIVERY)
 
 
+def test_another_deployments_broadcasts_on_the_same_redis_are_ignored(receiver) -> None:
+    elsewhere = caches.create_connection("default")  # same Redis, other KEY_PREFIX
+    elsewhere.key_prefix = "another-deployment"
+    stranger = VerificationCache(
+        elsewhere,
+        LocalTTLCache(100),
+        prefix=remote_auth_settings.CACHE_PREFIX,
+        issuer=remote_auth_settings.ISSUER_ID,
+        hash_key=b"another-deployment",
+    )
+    receiver.local.set("tok-1", entry("u1"), 60)
+    receiver.local.set("marker", entry("nobody"), 60)
+
+    broadcast(stranger, "all", "*")
+    broadcast(other_process(), "token", "marker")  # delivered in order, after the one above
+
+    wait_until(lambda: receiver.local.get("marker") is None, DELIVERY)
+    assert receiver.local.get("tok-1") is not None
+
+
 def test_another_auth_servers_broadcasts_are_ignored(receiver) -> None:
     receiver.local.set("tok-1", entry("u1"), 60)
     assert channel(other_process("staging")) != channel(receiver)
