@@ -9,6 +9,7 @@ fails. Nothing here prints.
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from socket import socket
 from typing import Any
@@ -240,10 +241,12 @@ class Probe:
         return Step("login", "fail", message, kind, problems=self._problems("error"))
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Return the nearest-rank percentile (`share` in 0..1) of a non-empty list."""
+def percentile(values: Sequence[float], share: float) -> float:
+    """Return the nearest-rank percentile (`share` in 0..1, 0.5 the median) of values; 0.0 for none."""
+    if not values:
+        return 0.0
     ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    return float(ordered[min(len(ordered), max(1, math.ceil(share * len(ordered)))) - 1])
 
 
 def _plain_http(addresses: list[str]) -> Step:
