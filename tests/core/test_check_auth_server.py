@@ -407,3 +407,7 @@ def test_percentile_is_nearest_rank() -> None:
         5.0,
         7.0,
     )
+
+
+def test_percentile_of_no_values_is_zero_and_share_one_is_the_maximum() -> None:
+    assert (percentile([], 0.5), percentile([2.0, 9.0, 4.0], 1.0)) == (0.0, 9.0)
