@@ -1,8 +1,8 @@
 """Check a running auth server against the contract: network, /health, and optionally a session.
 
 Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout.
-What SaaS Admin needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
-with although docs/auth-server-contract.md describes it otherwise warns. A step that finds the
+What this service needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
+with although the auth-server contract describes it otherwise warns. A step that finds the
 server unreachable or unavailable stops the run. A session the probe opens, it closes, whatever
 fails. Nothing here prints.
 """
@@ -226,7 +226,7 @@ class Probe:
             return Step(
                 "health",
                 "warn",
-                f"{what} on /health: SaaS Admin counts any answer below 500 as up; is "
+                f"{what} on /health: this service counts any answer below 500 as up; is "
                 f"{self.endpoint.base_url} the auth server (check login with --email)?",
             )
         verdict = "" if problems else ", body matches the contract"
