@@ -47,4 +47,4 @@ def test_the_project_wide_error_wiring_lives_in_apps_api_not_in_an_app() -> None
         *(m for m in settings.MIDDLEWARE if m.endswith("DatabaseUnavailableMiddleware")),
     ]
     assert len(wiring) == 5
-    assert all(path.startswith("apps.api.") for path in wiring), wiring
+    assert all(str(path).startswith("apps.api.") for path in wiring), wiring
