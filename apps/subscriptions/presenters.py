@@ -1,4 +1,4 @@
-"""The JSON shapes of subscriptions in API responses."""
+"""The JSON shapes of subscriptions in API responses, alone and in an organization's detail."""
 
 from datetime import datetime, timedelta
 from typing import Any
