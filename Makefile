@@ -7,10 +7,13 @@ AUTH_SERVICE_URL ?= http://localhost:4000
 
 .PHONY: run test lint typecheck pytest bench bench-quick clean
 
-$(VENV)/.runtime: requirements.txt
+# The runtime, then this project in place (--no-deps: requirements.txt pinned them), which gives
+# the console scripts saas-admin and saas-admin-authserver.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e . --no-deps
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime

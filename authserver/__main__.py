@@ -22,7 +22,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Return the parsed command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m authserver",
+        prog="saas-admin-authserver",
         description="Run an in-memory stand-in of the auth server (development and tests only).",
     )
     parser.add_argument("--host", default="127.0.0.1")

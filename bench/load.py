@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .stats import percentile
+from core.contract.probe import percentile
 
 LOOPBACK = ("127.0.0.1", "localhost")
 TOKEN = re.compile(r"[A-Za-z0-9\-._~+/=]+")  # safe to quote in a Lua string as it is
@@ -159,8 +159,8 @@ class _PythonRun:
             tool="python",
             requests=len(latencies),
             seconds=elapsed,
-            p50_ms=percentile(latencies, 50) * 1000,
-            p99_ms=percentile(latencies, 99) * 1000,
+            p50_ms=percentile(latencies, 0.5) * 1000,
+            p99_ms=percentile(latencies, 0.99) * 1000,
             non_2xx=sum(n for status, n in statuses.items() if not 200 <= status < 300),
             errors=self.errors,
             statuses=statuses,

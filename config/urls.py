@@ -21,6 +21,6 @@ urlpatterns = [
     path("api/", include("apps.subscriptions.urls")),
 ]
 
-handler400 = "apps.authentication.exceptions.bad_request"
-handler404 = "apps.authentication.exceptions.not_found"
-handler500 = "apps.authentication.exceptions.server_error"
+handler400 = "apps.api.errors.bad_request"
+handler404 = "apps.api.errors.not_found"
+handler500 = "apps.api.errors.server_error"

@@ -57,7 +57,7 @@ class InactiveUser(exceptions.AuthenticationFailed):
 
 
 class NotProvisioned(exceptions.PermissionDenied):
-    default_detail = "This account has no access to SaaS Admin."
+    default_detail = "This account has no access to this service."
     default_code = "user_not_provisioned"
 
 
@@ -204,7 +204,7 @@ class RemoteJWTAuthentication(BaseAuthentication):
         return verification
 
     def verify_claimed(self, credential: Credential) -> Verification | None:
-        """Return the verification of a remote token; None for a token SaaS Admin issued itself."""
+        """Return the verification of a remote token; None for a token this service issued itself."""
         claims = unverified_claims(credential.token)
         if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
             return None
@@ -282,7 +282,7 @@ class RemoteJWTAuthentication(BaseAuthentication):
 
 
 class LocalJWTAuthentication(JWTAuthentication):
-    """simplejwt's class for tokens SaaS Admin issued itself, counted and logged like remote ones."""
+    """simplejwt's class for tokens this service issued itself, counted and logged like remote ones."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         try:

@@ -32,7 +32,7 @@ def _url_messages(url: Any, production: bool) -> list[CheckMessage]:
         return [
             Error(
                 "REMOTE_AUTH['BASE_URL'] is missing or not an http(s) URL.",
-                hint="Set AUTH_SERVICE_URL, e.g. http://localhost:4000.",
+                hint="Set REMOTE_AUTH['BASE_URL'], e.g. http://localhost:4000.",
                 id="remote_auth.E001",
             )
         ]
@@ -56,7 +56,7 @@ def _cache_messages(production: bool) -> list[CheckMessage]:
             Warning(
                 "The verification cache is per process: revocation, single-flight, the breaker "
                 "and the upstream budget are not shared between workers.",
-                hint="Set REDIS_URL.",
+                hint="Point REMOTE_AUTH['CACHE_ALIAS'] at a shared cache (Redis).",
                 id="remote_auth.W002",
             )
         ]
@@ -81,7 +81,7 @@ def _ttl_messages() -> list[CheckMessage]:
         messages.append(
             Error(
                 f"REMOTE_AUTH['ISSUER_ID'] must be a name of 1 to {MAX_ISSUER_LENGTH} characters.",
-                hint="Set AUTH_ISSUER_ID to the operator's name for the auth server.",
+                hint="Set REMOTE_AUTH['ISSUER_ID'] to the operator's name for the auth server.",
                 id="remote_auth.E010",
             )
         )
@@ -99,7 +99,7 @@ def _guard_messages() -> list[CheckMessage]:
     except ValueError as exc:
         messages.append(
             Error(
-                f"TRUSTED_PROXIES holds a malformed network: {exc}",
+                f"REMOTE_AUTH['TRUSTED_PROXIES'] holds a malformed network: {exc}",
                 hint="List CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8.",
                 id="remote_auth.E007",
             )

@@ -1,4 +1,4 @@
-"""HTTP client for the auth server: one method per contract endpoint, one place that maps failures.
+"""HTTP client for the auth server: one method per endpoint this service calls, one place that maps failures.
 
 Every failure leaves as an `exceptions.AuthServiceError` (see that module's tree); nothing here knows
 about DRF. Upstream bodies are parsed, never passed on, and never logged whole.
@@ -156,24 +156,6 @@ class AuthServiceClient:
         tokens = {"refreshToken": refresh_token, "accessToken": access_token}
         payload = {name: value for name, value in tokens.items() if value}
         self._call("POST", "/api/auth/logout", json=payload, token=access_token)
-
-    def signup(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Create an account; return {userId, email, message}."""
-        return self._data("POST", "/api/auth/signup", payload)
-
-    def verify_email(self, email: str, code: str) -> dict[str, Any]:
-        """Confirm an e-mail address with the code the auth server sent."""
-        return self._data("POST", "/api/auth/verify-email", {"email": email, "code": code})
-
-    def forgot_password(self, email: str) -> dict[str, Any]:
-        """Ask for a password reset; the auth server answers 200 whether or not the account exists."""
-        return self._data("POST", "/api/auth/forgot-password", {"email": email})
-
-    def reset_password(self, token: str, password: str) -> dict[str, Any]:
-        """Set a new password with a reset token."""
-        return self._data(
-            "POST", "/api/auth/reset-password", {"token": token, "password": password}
-        )
 
     def health(self, path: str = "/health") -> HealthAnswer:
         """Return the answer on the health path; raise Unavailable for no answer, 5xx, 408, 429.

@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "LOCAL_CACHE_SIZE": 10_000,
     # Tokens.
     "MAX_TOKEN_LENGTH": 4096,
-    "LOCAL_ISSUER": "saas-admin",
+    "LOCAL_ISSUER": "local-django",  # simplejwt's SIMPLE_JWT["ISSUER"] here
     # User mirroring.
     "PROVISIONING": "create",  # create | link_email | deny
     "ISSUER_ID": "local",  # the operator's name for the auth server: identities are keyed by it

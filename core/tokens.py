@@ -63,7 +63,7 @@ def _time_claim(claims: dict[str, Any], name: str) -> int | None:
 
 
 def is_local(claims: dict[str, Any], issuer: str) -> bool:
-    """Return True for a token SaaS Admin issued itself (its issuer and a simplejwt token type)."""
+    """Return True for a token this service issued itself (its issuer and a simplejwt token type)."""
     return claims.get("iss") == issuer and "token_type" in claims
 
 

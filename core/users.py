@@ -130,17 +130,14 @@ class UserSync:
     def update(self, link: RemoteIdentity, identity: Identity) -> None:
         """Write the fields of the user and the link that differ from the identity, if any."""
         user_changes = self.update_user(link.user, identity)
-        link_changes = _changes(link, self.link_fields(identity))
-        if link_changes:
-            link.save(update_fields=[*link_changes, "updated_at"])
+        link_changes = save_changes(link, self.link_fields(identity), "updated_at")
         if user_changes or link_changes:
             logger.info("updated remote user %s: %s", self.describe(identity), user_changes)
 
     def update_user(self, user: Any, identity: Identity) -> list[str]:
         """Write the user fields that differ from the identity; return their names."""
-        changes = _changes(user, self.user_fields(identity, user))
+        changes = save_changes(user, self.user_fields(identity, user))
         if changes:
-            user.save(update_fields=changes)
             record_sync_write("user", "update")
         return changes
 
@@ -186,10 +183,16 @@ class UserSync:
         return f"issuer={self.issuer} remote_id={identity.remote_id}"
 
 
-def _changes(instance: Any, values: dict[str, Any]) -> list[str]:
+def save_changes(instance: Any, values: dict[str, Any], *also: str) -> list[str]:
+    """Set and save only the fields whose value differs (with `also`, e.g. `updated_at`).
+
+    Return the names of the changed fields; nothing differing means no query at all.
+    """
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=[*changed, *also])
     return changed
 
 

@@ -44,7 +44,7 @@ Tokens are never accepted as arguments and never printed.
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the whole command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m saas_admin",
+        prog="saas-admin",
         description="Log in once, then query SaaS Admin. Prints JSON.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -1,4 +1,4 @@
-"""The error body every API error has (apps.authentication.exceptions renders it), for the schema."""
+"""The error body every API error has (apps.api.errors renders it), for the schema."""
 
 from typing import Any
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.identity import Identity
 from core.identity import Organization as RemoteOrganization
+from core.users import save_changes
 
 from .ids import is_valid_organization_id
 from .models import Membership, Organization
@@ -78,9 +79,7 @@ def ensure_organization(remote: RemoteOrganization) -> Organization:
 
 def rename(organization: Organization, name: str | None) -> None:
     """Store the auth server's name when it gave one that differs; a missing name blanks nothing."""
-    if name and organization.name != name:
-        organization.name = name
-        organization.save(update_fields=["name", "updated_at"])
+    if name and save_changes(organization, {"name": name}, "updated_at"):
         logger.info("renamed organization %s", organization.remote_id)
 
 
@@ -104,12 +103,7 @@ def update_membership(membership: Membership, role: Role | None) -> None:
     changes: dict[str, Any] = {"is_active": True}
     if role is not None:
         changes["role"] = role
-    changed = [name for name, value in changes.items() if getattr(membership, name) != value]
-    if not changed:
-        return
-    for name in changed:
-        setattr(membership, name, changes[name])
-    membership.save(update_fields=[*changed, "updated_at"])
+    save_changes(membership, changes, "updated_at")
 
 
 def deactivate(memberships: list[Membership], identity: Identity) -> None:

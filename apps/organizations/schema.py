@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from apps.openapi.responses import ErrorResponse
-from apps.subscriptions.schema import SubscriptionSerializer
 
 from .ids import _PATTERN, MAX_LENGTH
 from .lookup import ORGANIZATION_QUERY_PARAM
@@ -30,15 +29,6 @@ class OrganizationListSerializer(Body):
 class AuthServerViewSerializer(Body):
     products = serializers.ListField(child=serializers.CharField())
     licenses = serializers.DictField(help_text="As the auth server sent them.")
-
-
-class OrganizationDetailSerializer(MembershipSerializer):
-    subscriptions = SubscriptionSerializer(many=True)
-    authServer = AuthServerViewSerializer(
-        allow_null=True,
-        help_text="What the auth server says the caller may use: information only, never "
-        "trusted for access; empty for local tokens or another organization.",
-    )
 
 
 ID_SCHEMA: dict[str, Any] = {

@@ -4,9 +4,4 @@ from . import views
 
 urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
-    path(
-        "organizations/<str:organization_id>/",
-        views.OrganizationDetailView.as_view(),
-        name="organization-detail",
-    ),
 ]

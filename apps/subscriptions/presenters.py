@@ -1,7 +1,10 @@
-"""The JSON shapes of subscriptions in API responses."""
+"""The JSON shapes of subscriptions in API responses, alone and in an organization's detail."""
 
 from datetime import datetime, timedelta
 from typing import Any
+
+from apps.organizations.models import Membership
+from apps.organizations.presenters import auth_server_json, membership_json
 
 from .models import Subscription
 from .rules import access_ends_at, is_active
@@ -48,4 +51,19 @@ def check_json(
         "productCode": product_code,
         "hasActiveSubscription": chosen is not None and is_active(chosen, at, grace),
         "subscription": subscription_summary(chosen, grace) if chosen else None,
+    }
+
+
+def organization_json(
+    membership: Membership,
+    subscriptions: list[Subscription],
+    auth: Any,
+    at: datetime,
+    grace: timedelta,
+) -> dict[str, Any]:
+    """Return an organization's detail: the caller's role, its subscriptions, the auth server's view."""
+    return {
+        **membership_json(membership),
+        "subscriptions": [subscription_json(s, at, grace) for s in subscriptions],
+        "authServer": auth_server_json(auth, membership.organization.remote_id),
     }

@@ -5,6 +5,8 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from apps.organizations.schema import AuthServerViewSerializer, MembershipSerializer
+
 from .lookup import PATTERN, PRODUCT_QUERY_PARAM, max_length
 from .models import Subscription
 
@@ -34,6 +36,15 @@ class SubscriptionSerializer(SubscriptionSummarySerializer):
     trialEndsAt = serializers.DateTimeField(allow_null=True)
     currentPeriodStart = serializers.DateTimeField(allow_null=True)
     currentPeriodEnd = serializers.DateTimeField(allow_null=True)
+
+
+class OrganizationDetailSerializer(MembershipSerializer):
+    subscriptions = SubscriptionSerializer(many=True)
+    authServer = AuthServerViewSerializer(
+        allow_null=True,
+        help_text="What the auth server says the caller may use: information only, never "
+        "trusted for access; empty for local tokens or another organization.",
+    )
 
 
 class SubscriptionCheckSerializer(Body):

@@ -1,4 +1,8 @@
-"""GET /api/subscriptions/check: does an organization the caller belongs to have a product now?"""
+"""GET /api/subscriptions/check and /api/organizations/<id>/: an organization's subscriptions.
+
+The organization detail lives here, not in apps.organizations, because it lists subscriptions:
+subscriptions depends on organizations, never the other way round.
+"""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -12,15 +16,21 @@ from apps.organizations.schema import (
     INVALID_ID,
     MISSING_PARAMETER,
     ORGANIZATION_FORBIDDEN,
+    ORGANIZATION_ID,
     ORGANIZATION_ID_QUERY,
     ORGANIZATION_NOT_FOUND,
 )
 
 from .lookup import product_code
 from .models import Subscription
-from .presenters import check_json
+from .presenters import check_json, organization_json
 from .rules import grace_period, pick
-from .schema import INVALID_PRODUCT_CODE, PRODUCT_CODE, SubscriptionCheckSerializer
+from .schema import (
+    INVALID_PRODUCT_CODE,
+    PRODUCT_CODE,
+    OrganizationDetailSerializer,
+    SubscriptionCheckSerializer,
+)
 
 
 class SubscriptionCheckView(APIView):
@@ -55,3 +65,36 @@ class SubscriptionCheckView(APIView):
         ).select_related("product")
         chosen = pick(candidates, at, grace)
         return Response(check_json(organization.remote_id, code, chosen, at, grace))
+
+
+class OrganizationDetailView(APIView):
+    """Show one organization of the caller's, with the caller's role and its subscriptions."""
+
+    permission_classes = [IsOrganizationMember]
+    clock = staticmethod(timezone.now)
+
+    @extend_schema(
+        operation_id="organizations_retrieve",
+        summary="Show one of the caller's organizations",
+        description="The caller's role and the organization's subscriptions. Members only: "
+        "anyone else gets 404, whether or not the organization exists.",
+        tags=["organizations"],
+        parameters=[ORGANIZATION_ID],
+        responses={
+            200: OrganizationDetailSerializer,
+            400: ErrorResponse("The organization id is malformed.", INVALID_ID),
+            403: ORGANIZATION_FORBIDDEN,
+            404: ORGANIZATION_NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, organization_id: str) -> Response:
+        membership = current_membership(request)
+        subscriptions = list(
+            Subscription.objects.filter(organization=membership.organization)
+            .select_related("product")
+            .order_by("product__code", "-created_at")
+        )
+        body = organization_json(
+            membership, subscriptions, request.auth, self.clock(), grace_period()
+        )
+        return Response(body)

@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DegradedAuthHeaderMiddleware",
-    "apps.authentication.exceptions.DatabaseUnavailableMiddleware",
+    "apps.api.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,7 +162,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "apps.openapi.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "apps.authentication.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
     # Per client address (core.clientaddr); login_account per (account, client address).
     "DEFAULT_THROTTLE_RATES": {
         "login": env("LOGIN_THROTTLE_RATE", default="10/min"),

@@ -78,8 +78,8 @@ def _unavailable(exc: Unavailable, exchange: Exchange | None) -> Finding:
     if exc.status == 429:
         return Finding(
             "rate_limited",
-            f"rate limited (HTTP 429{wait}): the auth server allows about 150 requests per window,"
-            " shared by every SaaS Admin instance; wait before retrying",
+            f"rate limited (HTTP 429{wait}): the auth server limits each client to a number of"
+            " requests per window, shared by every instance of this service; wait before retrying",
         )
     if exchange is not None and not exchange.is_json:
         kind = exchange.content_type or "no content type"

@@ -1,14 +1,15 @@
 """Check a running auth server against the contract: network, /health, and optionally a session.
 
 Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout.
-What SaaS Admin needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
-with although docs/auth-server-contract.md describes it otherwise warns. A step that finds the
+What this service needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
+with although the auth-server contract describes it otherwise warns. A step that finds the
 server unreachable or unavailable stops the run. A session the probe opens, it closes, whatever
 fails. Nothing here prints.
 """
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from socket import socket
 from typing import Any
@@ -225,7 +226,7 @@ class Probe:
             return Step(
                 "health",
                 "warn",
-                f"{what} on /health: SaaS Admin counts any answer below 500 as up; is "
+                f"{what} on /health: this service counts any answer below 500 as up; is "
                 f"{self.endpoint.base_url} the auth server (check login with --email)?",
             )
         verdict = "" if problems else ", body matches the contract"
@@ -240,10 +241,12 @@ class Probe:
         return Step("login", "fail", message, kind, problems=self._problems("error"))
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Return the nearest-rank percentile (`share` in 0..1) of a non-empty list."""
+def percentile(values: Sequence[float], share: float) -> float:
+    """Return the nearest-rank percentile (`share` in 0..1, 0.5 the median) of values; 0.0 for none."""
+    if not values:
+        return 0.0
     ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    return float(ordered[min(len(ordered), max(1, math.ceil(share * len(ordered)))) - 1])
 
 
 def _plain_http(addresses: list[str]) -> Step:

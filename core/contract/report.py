@@ -31,12 +31,12 @@ class Step:
     def checked(cls, name: str, summary: str, problems: list[str], **details: Any) -> "Step":
         """Return an ok step, or a warning when the answer strays from the contract.
 
-        Only an answer SaaS Admin cannot use fails (the probe sees it as an error); one it copes
+        Only an answer this service cannot use fails (the probe sees it as an error); one it copes
         with, although the contract describes it otherwise, warns.
         """
         if not problems:
             return cls(name, "ok", summary, details=details)
-        summary = f"{summary}; differs from the contract, SaaS Admin copes"
+        summary = f"{summary}; differs from the contract, this service copes"
         return cls(name, "warn", summary, None, details, problems)
 
     def to_dict(self) -> dict[str, Any]:

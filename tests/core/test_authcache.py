@@ -7,9 +7,9 @@ holds only what the test wrote, even with other test runs sharing the Redis serv
 import io
 import json
 import sys
-import time
 import uuid
-from typing import Any, cast
+from functools import partial
+from typing import Any
 
 import pytest
 from django.core.cache import caches
@@ -18,6 +18,8 @@ from django.core.management import CommandError, call_command
 from core.cache import MARK_TTL, namespace_for
 from core.defaults import default_cache, default_denylist, default_verifier
 from core.models import Revocation
+from tests.core import stored
+from tests.core.stored import shared, ttl
 
 
 @pytest.fixture(autouse=True)
@@ -41,24 +43,8 @@ def stats() -> dict[str, Any]:
     return shown
 
 
-def store(raw: str, remote_id: str = "u1") -> str:
-    cache = default_cache()
-    key = cache.token_key(raw)
-    entry = {"kind": "ok", "remote_id": remote_id, "verified_at": time.time(), "exp": None}
-    cache.put(key, entry, shared_ttl=60, local_ttl=60)
-    return key
-
-
-def shared(key: str) -> dict[str, Any]:
-    entry = default_cache().get_shared(key)
-    assert entry is not None
-    return entry
-
-
-def ttl(key: str) -> int:
-    """Return the seconds Redis keeps `key` (django-redis' ttl)."""
-    seconds: int = cast(Any, caches["default"]).ttl(key)
-    return seconds
+# These tests count Redis keys: their entries start no revocation counter.
+store = partial(stored.store, sequenced=False)
 
 
 # --- stats -----------------------------------------------------------------------------------

@@ -340,7 +340,7 @@ def test_a_health_path_answering_404_warns_and_exits_0(fixed_upstream: Any) -> N
     run = check("--url", url, "--samples", "1")
 
     assert run.status == 0, run.message
-    assert "warn  health   HTTP 404 on /health: SaaS Admin counts any answer below 500" in run.out
+    assert "warn  health   HTTP 404 on /health: this service counts any answer below 500" in run.out
 
 
 def test_a_health_answer_that_is_not_json_warns_and_exits_0(server: Any) -> None:
@@ -391,7 +391,7 @@ def test_help_documents_the_exit_statuses() -> None:
     help_text = Command().create_parser("manage.py", "check_auth_server").format_help()
 
     for line in (
-        "0  SaaS Admin works with this server",
+        "0  this service works with this server",
         "3  unreachable",
         "4  unavailable",
         "6  rejected",
@@ -407,3 +407,7 @@ def test_percentile_is_nearest_rank() -> None:
         5.0,
         7.0,
     )
+
+
+def test_percentile_of_no_values_is_zero_and_share_one_is_the_maximum() -> None:
+    assert (percentile([], 0.5), percentile([2.0, 9.0, 4.0], 1.0)) == (0.0, 9.0)

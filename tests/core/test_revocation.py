@@ -3,7 +3,7 @@ each is broadcast. Real Redis; the auth server is unreachable, so any answer com
 
 import time
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import jwt
 import pytest
@@ -15,6 +15,7 @@ from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
 from core.revocation import revoke_all, revoke_token, revoke_user
 from tests.conftest import on_redis
+from tests.core.stored import shared, store, ttl, verified
 
 from .conftest import listening
 
@@ -31,38 +32,6 @@ def token(exp_in: int | None = 100, sub: str = "u1") -> str:
     if exp_in is not None:
         claims["exp"] = int(time.time()) + exp_in
     return jwt.encode(claims, "not-the-auth-servers-key-0123456789abcdef", "HS256")
-
-
-def verified(remote_id: str, at: float | None = None) -> dict[str, Any]:
-    """Return a positive entry as the verifier stores it."""
-    return {
-        "kind": "ok",
-        "identity": {"remote_id": remote_id},
-        "user": {"id": 1},
-        "remote_id": remote_id,
-        "verified_at": time.time() if at is None else at,
-        "seq": default_cache().sequence(),  # as the verifier reads it when it starts
-        "exp": None,
-    }
-
-
-def store(raw: str, remote_id: str = "u1") -> str:
-    cache = default_cache()
-    key = cache.token_key(raw)
-    cache.put(key, verified(remote_id), shared_ttl=60, local_ttl=60)
-    return key
-
-
-def shared(key: str) -> dict[str, Any]:
-    entry = default_cache().get_shared(key)
-    assert entry is not None
-    return entry
-
-
-def ttl(key: str) -> int:
-    """Return the seconds Redis keeps `key` (django-redis' ttl)."""
-    seconds: int = cast(Any, caches["default"]).ttl(key)
-    return seconds
 
 
 def no_upstream(identity: Any) -> dict[str, Any]:

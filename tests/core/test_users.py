@@ -6,11 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.exceptions import UserDenied
 from core.identity import Identity, Organization
 from core.models import RemoteIdentity
-from core.users import UserSync, derive_username, from_snapshot, snapshot
+from core.users import UserSync, derive_username, from_snapshot, save_changes, snapshot
 
 IDENTITY = Identity(
     remote_id="5f0c1c3e-0000-4000-8000-000000000001",
@@ -197,3 +198,20 @@ def test_a_username_taken_between_the_check_and_the_insert_gets_no_500() -> None
 
     assert created
     assert user.username == "local:r-race"
+
+
+@pytest.mark.django_db
+def test_save_changes_writes_only_differing_fields_and_nothing_when_none_differ(
+    django_assert_num_queries,
+) -> None:
+    user = get_user_model().objects.create(username="u", first_name="Old", last_name="Same")
+    with CaptureQueriesContext(connection) as queries:
+        assert save_changes(user, {"first_name": "New", "last_name": "Same"}) == ["first_name"]
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert "first_name" in updates[0]
+    assert "last_name" not in updates[0]
+    with django_assert_num_queries(0):
+        assert save_changes(user, {"first_name": "New", "last_name": "Same"}) == []
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("New", "Same")

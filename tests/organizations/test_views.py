@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.organizations.models import Membership
-from apps.organizations.views import OrganizationDetailView
+from apps.subscriptions.views import OrganizationDetailView
 from tests.subscriptions.factories import NOW, make_subscription
 
 from .factories import ORG_A, ORG_B, make_membership, make_organization, make_user

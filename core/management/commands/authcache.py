@@ -46,7 +46,9 @@ class Command(BaseCommand):
         target = revoke.add_mutually_exclusive_group(required=True)
         target.add_argument("--user", metavar="REMOTE_ID", help="The user's tokens issued so far.")
         revoke.add_argument(
-            "--issuer", metavar="ID", help="The user's auth server (default: AUTH_ISSUER_ID)."
+            "--issuer",
+            metavar="ID",
+            help="The user's auth server (default: REMOTE_AUTH['ISSUER_ID']).",
         )
         target.add_argument("--token", metavar="-", help="One token, read from stdin ('-').")
 

@@ -25,18 +25,18 @@ EXIT_STATUSES = {"unreachable": 3, "unavailable": 4, "bad_response": 5, "rejecte
 HELP = """\
 Check the auth server at REMOTE_AUTH["BASE_URL"] (or --url): DNS and TCP connect time, TLS,
 /health status and body, /health latency (p50/p90/max over --samples calls) and, with
-credentials, login → /me → logout. What SaaS Admin needs fails (an access token, a user id);
+credentials, login → /me → logout. What this service needs fails (an access token, a user id);
 what it copes with although the contract says otherwise warns.
 Tokens and passwords are read from standard input or a prompt, and never printed.
 
 exit statuses:
-  0  SaaS Admin works with this server (warnings: what the contract describes otherwise,
+  0  this service works with this server (warnings: what the contract describes otherwise,
      such as integer ids, no health endpoint, or plain HTTP to a non-loopback host)
   1  the command itself crashed (a bug: see the traceback)
   2  usage error: bad option, bad --url, nothing on standard input
   3  unreachable: DNS failure, connection refused or dropped, timeout, TLS error
   4  unavailable: HTTP 5xx (a proxy's HTML error page included) or 429 rate limited
-  5  bad response: an answer SaaS Admin cannot use (non-JSON, unexpected status, no user id
+  5  bad response: an answer this service cannot use (non-JSON, unexpected status, no user id
      or no access token)
   6  rejected: wrong e-mail or password, account not allowed, or token refused
 When several checks fail, the status is that of the first failure.

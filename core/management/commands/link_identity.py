@@ -2,8 +2,8 @@
 
 For what mirroring refuses to link by e-mail (unverified, staff or superuser accounts, an e-mail
 two accounts share, an e-mail that had to be cleaned): an operator who has checked who is who
-says which local account the remote user is. The issuer defaults to AUTH_ISSUER_ID. A refusal
-remembered before the link ends within AUTH_NEGATIVE_CACHE_TTL.
+says which local account the remote user is. The issuer defaults to REMOTE_AUTH['ISSUER_ID']. A
+refusal remembered before the link ends within REMOTE_AUTH['NEGATIVE_TTL'].
 """
 
 from argparse import ArgumentParser
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("username", help="The local account's username.")
         parser.add_argument("remote_id", help="The auth server's user id.")
         parser.add_argument(
-            "--issuer", help="The auth server's issuer id (default AUTH_ISSUER_ID)."
+            "--issuer", help="The auth server's issuer id (default REMOTE_AUTH['ISSUER_ID'])."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

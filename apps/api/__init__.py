@@ -1,0 +1,1 @@
+"""Project-wide API behaviour no app owns: the error handler, error pages, outage middleware."""
