@@ -9,36 +9,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 
 from core.cache import VerificationCache
-from core.defaults import default_cache
-from core.invalidation import broadcast, listen
 from core.localcache import LocalTTLCache
-from tests.resilience.helpers import wait_until
-
-# The listener may be backing off after an earlier test stopped a Redis (at most 10 s).
-SUBSCRIBED = 12.0
-
-
-def listening() -> VerificationCache:
-    """Return this process's default cache once its invalidation listener is subscribed to it.
-
-    A listener that (re)subscribes clears the in-process level (it may have missed broadcasts):
-    tests that watch that level wait for it first, so it cannot clear it under them.
-    """
-    cache = default_cache()
-    listen(default_cache)
-    sentinel = f"sentinel-{uuid.uuid4().hex}"
-
-    def delivered() -> bool:
-        cache.local.set(sentinel, {"kind": "ok", "remote_id": "nobody"}, 60)
-        broadcast(cache, "token", sentinel)
-        try:
-            wait_until(lambda: cache.local.get(sentinel) is None, 0.2)
-        except AssertionError:
-            return False
-        return True
-
-    wait_until(delivered, timeout=SUBSCRIBED)
-    return cache
 
 
 class FakeClock:

@@ -5,6 +5,7 @@ own in-process level; this process's listener feeds `default_cache()`. Pub/sub i
 delivery is awaited with a short deadline; a sentinel message proves the listener is subscribed.
 """
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,13 +16,16 @@ from config.settings.base import redis_cache
 from core import invalidation
 from core.cache import VerificationCache
 from core.conf import remote_auth_settings
+from core.defaults import default_cache
 from core.invalidation import apply, broadcast, channel, listen, redis_client
 from core.localcache import LocalTTLCache
 from tests.resilience.helpers import wait_until
 
-from .conftest import listening, make_cache
+from .conftest import make_cache
 
 DELIVERY = 8.0
+# The listener may be backing off after an earlier test stopped a Redis (at most 10 s).
+SUBSCRIBED = 12.0
 
 
 def entry(remote_id: str) -> dict[str, Any]:
@@ -114,9 +118,26 @@ def test_a_broadcast_while_redis_is_down_is_logged_not_raised(
 @pytest.fixture
 def receiver() -> Iterator[VerificationCache]:
     """This process's default cache, with its invalidation listener running and subscribed."""
-    cache = listening()
+    cache = default_cache()
+    listen(default_cache)
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+
+    def delivered() -> bool:
+        cache.local.set(sentinel, entry("nobody"), 60)
+        broadcast(cache, "token", sentinel)
+        return wait_for(lambda: cache.local.get(sentinel) is None, 0.2)
+
+    wait_until(delivered, timeout=SUBSCRIBED)
     yield cache
     cache.local.clear()
+
+
+def wait_for(condition: Any, timeout: float) -> bool:
+    try:
+        wait_until(condition, timeout)
+    except AssertionError:
+        return False
+    return True
 
 
 def other_process(issuer: str | None = None) -> VerificationCache:

@@ -17,8 +17,6 @@ from core.revocation import revoke_all, revoke_token, revoke_user
 from tests.conftest import on_redis
 from tests.core.stored import shared, store, ttl, verified
 
-from .conftest import listening
-
 UNREACHABLE = "http://127.0.0.1:9"
 
 
@@ -186,7 +184,6 @@ def test_revocations_still_apply_in_this_process_while_redis_is_down(
     settings, private_redis
 ) -> None:
     settings.CACHES = on_redis(settings.CACHES, private_redis.url)
-    listening()  # a listener subscribing later would clear the in-process level under the test
     revoked, user_key, other_key = token(), store(token(sub="u1"), "u1"), store(token(), "u9")
     private_redis.stop()
 
