@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from core.authentication import RemoteAuth, RemoteJWTAuthentication
 from core.cache import VerificationCache
 from core.conf import remote_auth_settings as conf
-from core.defaults import default_verifier, hash_key
 from core.localcache import LocalTTLCache
 from core.singleflight import SingleFlight
 from core.verifier import Verifier
+from core.wiring import default_verifier, hash_key
 
 from .variants import NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
 

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stack.callback(forget_run_keys, stores, auth.url)
         # Imported only now: these modules need Django configured.
         from core.authentication import RemoteJWTAuthentication
-        from core.defaults import default_cache
+        from core.wiring import default_cache
 
         from .inprocess import bench_request
 

@@ -23,7 +23,6 @@ from rest_framework_simplejwt.tokens import Token
 
 from .clientaddr import client_key
 from .conf import remote_auth_settings
-from .defaults import default_denylist, default_user_sync, default_verifier
 from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable, UserDenied
 from .identity import Identity
 from .logcontext import bind
@@ -32,6 +31,7 @@ from .signals import identity_verified
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
 from .users import UserSync, from_snapshot, snapshot
 from .verifier import Verification, Verifier
+from .wiring import default_denylist, default_user_sync, default_verifier
 
 logger = logging.getLogger("core.verification")
 

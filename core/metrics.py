@@ -4,7 +4,7 @@ With PROMETHEUS_MULTIPROC_DIR set (gunicorn with several workers), prometheus_cl
 every worker's counters; the breaker state is read from the shared cache at scrape time.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -58,12 +58,16 @@ def record_sync_write(model: str, kind: str) -> None:
 
 
 class StateCollector(Collector):
-    """Report the breaker state and this process's cache hit ratio at scrape time."""
+    """Report the breaker state and this process's cache hit ratio at scrape time.
+
+    `breaker_state` returns "closed", "half-open" or "open" (core.wiring.breaker_state).
+    """
+
+    def __init__(self, breaker_state: Callable[[], str]) -> None:
+        self.breaker_state = breaker_state
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from .defaults import default_verifier  # built lazily, from current settings
-
-        state = str(default_verifier().breaker.state()["state"])
+        state = self.breaker_state()
         breaker = GaugeMetricFamily(
             "saas_auth_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open."
         )

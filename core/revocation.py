@@ -9,9 +9,9 @@ when the broadcast is missed.
 import time
 
 from .cache import EVERYONE, MARK_TTL
-from .defaults import default_cache
 from .invalidation import broadcast
 from .tokens import expiry, unverified_claims
+from .wiring import default_cache
 
 
 def revoke_token(token: str, *, reason: str = "revoked") -> None:

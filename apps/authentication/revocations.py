@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from apps.openapi.responses import ErrorResponse, validation_error
 from core.conf import remote_auth_settings
-from core.defaults import default_cache
 from core.revocation import revoke_user
 from core.signing import SignatureRefused, check
+from core.wiring import default_cache
 
 from .schema import RevocationResponseSerializer
 

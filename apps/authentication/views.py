@@ -24,10 +24,10 @@ from core.authentication import (
 )
 from core.clientaddr import client_key
 from core.conf import remote_auth_settings
-from core.defaults import default_client, default_upstream
 from core.exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 from core.revocation import revoke_token
 from core.tokens import is_local, unverified_claims
+from core.wiring import default_client, default_upstream
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .login import close_session, login_identity

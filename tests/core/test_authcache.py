@@ -16,8 +16,8 @@ from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
 from core.cache import MARK_TTL, namespace_for
-from core.defaults import default_cache, default_denylist, default_verifier
 from core.models import Revocation
+from core.wiring import default_cache, default_denylist, default_verifier
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from core.defaults import default_cache
 from core.models import RemoteIdentity
+from core.wiring import default_cache
 from tests.conftest import bearer, clear_shared_cache, on_redis
 from tests.fixtures.authserver import TEST_SECRET
 from tests.resilience.helpers import garbage_token

@@ -15,13 +15,13 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from core.defaults import default_cache, default_verifier
 from core.degraded import LocalSignatureVerifier, identity_from_claims
 from core.exceptions import Rejected, Unavailable
 from core.identity import Identity, Organization
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
 from core.revocation import revoke_user
 from core.users import UserSync, snapshot
+from core.wiring import default_cache, default_verifier
 
 pytestmark = pytest.mark.django_db
 SECRET = "degraded-tests-signing-secret-" + "0123456789" * 4  # 64+ bytes: HS512 too

@@ -6,9 +6,9 @@ from typing import Any
 import jwt
 import pytest
 
-from core.defaults import default_cache, default_denylist
 from core.denylist import token_digest
 from core.models import Revocation
+from core.wiring import default_cache, default_denylist
 from tests.conftest import clear_shared_cache
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from config.settings.base import redis_cache
 from core import invalidation
 from core.cache import VerificationCache
 from core.conf import remote_auth_settings
-from core.defaults import default_cache
 from core.invalidation import apply, broadcast, channel, listen, redis_client
 from core.localcache import LocalTTLCache
+from core.wiring import default_cache
 from tests.resilience.helpers import wait_until
 
 from .conftest import make_cache

@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import caches
 
 from core.cache import MARK_TTL, Mark
-from core.defaults import default_cache, default_verifier
 from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
 from core.revocation import revoke_all, revoke_token, revoke_user
+from core.wiring import default_cache, default_verifier
 from tests.conftest import on_redis
 
 UNREACHABLE = "http://127.0.0.1:9"

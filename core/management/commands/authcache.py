@@ -21,10 +21,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.cache import namespace_for
 from core.conf import remote_auth_settings
-from core.defaults import default_cache, default_denylist, default_verifier
 from core.invalidation import redis_client
 from core.revocation import forget_token, revoke_all, revoke_token, revoke_user
 from core.tokens import expiry, unverified_claims
+from core.wiring import default_cache, default_denylist, default_verifier
 
 
 class Command(BaseCommand):

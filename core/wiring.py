@@ -1,4 +1,4 @@
-"""The adapter's default collaborators, built from `remote_auth_settings` on first use.
+"""The composition root: the adapter's collaborators, built from `remote_auth_settings` on first use.
 
 They are rebuilt after a settings change (tests override `REMOTE_AUTH`), never at import time.
 """
@@ -129,6 +129,11 @@ def server_token_format() -> ServerTokenFormat | None:
         require_exp=bool(conf.REQUIRE_EXP),
         secret=conf.JWT_SECRET or None,
     )
+
+
+def breaker_state() -> str:
+    """Return the circuit breaker's state word, read at scrape time (a StateCollector source)."""
+    return str(default_verifier().breaker.state()["state"])
 
 
 def default_upstream() -> Upstream:
