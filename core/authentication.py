@@ -23,7 +23,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from .clientaddr import client_key
 from .conf import remote_auth_settings
-from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable, UserDenied
+from .exceptions import CouldNotVouch, Rejected, ShareSpent, UserDenied
 from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
@@ -88,6 +88,14 @@ class AuthServiceUnavailable(ServiceUnavailable):
 
     default_detail = "The authentication service is unavailable; try again shortly."
     default_code = "auth_service_unavailable"
+
+
+def auth_service_unavailable(exc: CouldNotVouch) -> AuthServiceUnavailable:
+    """Return the 503 for an auth server that could not vouch: its Retry-After, else RETRY_AFTER.
+
+    The one mapping, used here and by the pass-through views (login, refresh, logout).
+    """
+    return AuthServiceUnavailable(wait=int(exc.retry_after or remote_auth_settings.RETRY_AFTER))
 
 
 # Errors of a database that cannot answer now (down, unreachable, timed out), not of bad data.
@@ -226,10 +234,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         except Rejected as exc:
             self.log("rejected", "remote", credential, reason=exc.reason)
             raise InvalidToken() from exc
-        except (Unavailable, BadResponse) as exc:
+        except CouldNotVouch as exc:
             self.log("unavailable", "remote", credential, reason=exc.reason)
-            wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
-            raise AuthServiceUnavailable(wait=int(wait)) from exc
+            raise auth_service_unavailable(exc) from exc
         except UserDenied as exc:
             self.log("denied", "remote", credential, reason=str(exc))
             raise NotProvisioned() from exc

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from .cache import VerificationCache
-from .exceptions import BadResponse, Unavailable
+from .exceptions import CouldNotVouch, Unavailable
 
 T = TypeVar("T")
 OUTCOME_TTL = 5
@@ -124,8 +124,8 @@ class SingleFlight:
     def _lead(self, name: str, lease_key: str, lease_id: str, work: Callable[[], T]) -> T:
         try:
             return work()
-        except (Unavailable, BadResponse) as exc:
-            outcome = {"retry_after": getattr(exc, "retry_after", None), "reason": exc.reason}
+        except CouldNotVouch as exc:
+            outcome = {"retry_after": exc.retry_after, "reason": exc.reason}
             outcome_key = self.cache.key("outcome", f"{name}:{lease_id}")
             self.cache.shared.set(outcome_key, outcome, OUTCOME_TTL)
             raise

@@ -18,7 +18,7 @@ from .budget import UpstreamBudget
 from .cache import Entry, Mark, VerificationCache
 from .client import AuthServiceClient
 from .denylist import Denylist
-from .exceptions import BadResponse, Rejected, Unavailable, UserDenied
+from .exceptions import CouldNotVouch, Rejected, UserDenied
 from .identity import Identity
 from .singleflight import SingleFlight
 from .tokens import NotServerToken, ServerTokenFormat
@@ -117,7 +117,7 @@ class Verifier:
                 lambda: self._ask(token, key, exp, mirror, client),
                 lambda: self._shared(key, exp),
             )
-        except (Unavailable, BadResponse) as exc:
+        except CouldNotVouch as exc:
             return self._fallback(token, key, exc)
         return self._answer(entry, source)
 
@@ -207,7 +207,7 @@ class Verifier:
         identity = Identity.from_dict(entry["identity"])
         return Verification(identity, entry["user"], source, entry["verified_at"])
 
-    def _fallback(self, token: str, key: str, exc: Unavailable | BadResponse) -> Verification:
+    def _fallback(self, token: str, key: str, exc: CouldNotVouch) -> Verification:
         entry = self.cache.get_shared(key) or self.cache.get_local(key)
         if entry and entry["kind"] == "ok" and self._within_grace(entry):
             return self._answer(entry, "grace")
