@@ -71,7 +71,7 @@ def before_call(variant: Variant) -> Callable[[], None] | None:
         return None
     from core.wiring import default_cache
 
-    return default_cache().local.clear
+    return default_cache().clear_local_entries
 
 
 def bench_request(token: str | None) -> Request:

@@ -19,13 +19,13 @@ _started: dict[int, threading.Thread] = {}
 
 def redis_client(cache: VerificationCache) -> Any:
     """Return the raw Redis client behind a django-redis cache, or None for other backends."""
-    get_client = getattr(getattr(cache.shared.primary, "client", None), "get_client", None)
+    get_client = getattr(getattr(cache.state.shared.primary, "client", None), "get_client", None)
     return get_client(write=True) if get_client else None
 
 
 def channel(cache: VerificationCache) -> str:
     """Return the pub/sub channel of one auth server's namespace."""
-    return cache.key("events", "invalidate")
+    return cache.state.key("events", "invalidate")
 
 
 def broadcast(cache: VerificationCache, kind: str, name: str) -> None:
@@ -43,7 +43,7 @@ def apply(cache: VerificationCache, message: str) -> None:
     """Apply one broadcast message to this process's in-process cache."""
     kind, _, name = message.partition(" ")
     if kind == "token":
-        cache.local.delete(name)
+        cache.evict_local(name)
     elif kind == "user":
         cache.evict_local_user(name)
     elif kind == "all":
@@ -67,7 +67,7 @@ def _loop(current: Callable[[], VerificationCache]) -> None:
     while True:
         try:
             pubsub = redis_client(current()).pubsub(ignore_subscribe_messages=True)
-            pubsub.psubscribe(f"{current().prefix}:*:events:invalidate")
+            pubsub.psubscribe(f"{current().state.prefix}:*:events:invalidate")
             current().clear_local()  # whatever was broadcast while we were not listening is lost
             delay = 0.5
             for message in pubsub.listen():

@@ -12,6 +12,8 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from .vocabulary import CACHE_SOURCES, Outcome, Stage
+
 VERIFICATIONS = Counter(
     "saas_auth_verifications_total",
     "Token verifications by outcome and by where the answer came from.",
@@ -33,16 +35,15 @@ SYNC_WRITES = Counter(
     ["model", "kind"],
 )
 BREAKER_STATES = {"closed": 0.0, "half-open": 1.0, "open": 2.0}
-CACHE_SOURCES = ("memory", "redis")
 
 
-def record_verification(outcome: str, source: str) -> None:
+def record_verification(outcome: Outcome, source: Stage) -> None:
     """Count one verification outcome."""
     _verification_counter(outcome, source).inc()
 
 
 @cache
-def _verification_counter(outcome: str, source: str) -> Any:
+def _verification_counter(outcome: Outcome, source: Stage) -> Any:
     """Return the labelled counter (labels() takes a lock; this runs on every request)."""
     return VERIFICATIONS.labels(outcome=outcome, source=source)
 
