@@ -65,3 +65,37 @@ def test_core_never_imports_apps() -> None:
 
 def test_core_modules_form_no_import_cycle_even_lazily() -> None:
     assert cycles(graph()) == []
+
+
+def reaches(path: Path, collaborator: str) -> set[str]:
+    """Return the attributes `path` reads of `self.<collaborator>`."""
+    return {
+        node.attr
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == collaborator
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "self"
+    }
+
+
+def test_the_verifier_uses_the_cache_only_through_its_methods() -> None:
+    from core.cache import VerificationCache
+
+    used = reaches(CORE / "verifier.py", "cache")
+    methods = {
+        name
+        for name in dir(VerificationCache)
+        if not name.startswith("_") and callable(getattr(VerificationCache, name))
+    }
+    assert used - methods == set()  # no `cache.local`, `cache.shared`, `cache.marks`
+
+
+def test_the_revocation_key_scheme_lives_in_one_module() -> None:
+    writers = {
+        str(path.relative_to(CORE))
+        for path in CORE.rglob("*.py")
+        if '"nbf"' in path.read_text() or '"nbfseq"' in path.read_text()
+    }
+    assert writers == {"marks.py"}

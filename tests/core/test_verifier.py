@@ -752,3 +752,60 @@ def test_a_mark_the_verifications_own_mirroring_made_does_not_refuse_it(verifier
     assert with_mirror(verifier, mirror_that_saves).verify(TOKEN).source == "remote"
     vcache.clear_local_entries()
     assert verifier.verify(TOKEN).source == "redis"
+
+
+# --- one straight request path ---------------------------------------------------------------
+
+
+class Counting:
+    """Wrap one method of an object and count its calls."""
+
+    def __init__(self, owner: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+def test_a_miss_hashes_the_token_once_and_reads_the_local_level_once(verifier, vcache, monkeypatch):
+    hashes = Counting(vcache, "token_key", monkeypatch)
+    local_reads = Counting(vcache, "get_local", monkeypatch)
+
+    assert verifier.verify(TOKEN, Claimed(exp=None)).source == "remote"
+
+    assert (hashes.calls, local_reads.calls) == (1, 1)
+
+
+def test_the_breaker_is_checked_once_per_call_to_the_auth_server(verifier, server, monkeypatch):
+    checks = Counting(verifier.upstream.breaker, "check_open", monkeypatch)
+
+    verifier.verify(TOKEN)
+    verifier.verify(OTHER_TOKEN)
+
+    assert (len(server.calls), checks.calls) == (2, 2)
+
+
+def test_the_verifier_mirrors_through_the_collaborator_it_was_given(vcache, clock, server):
+    seen: list[Identity] = []
+
+    def recording(identity: Identity) -> dict[str, Any]:
+        seen.append(identity)
+        return mirror(identity)
+
+    verifier = with_mirror(make_verifier(vcache, clock, server), recording)
+    verifier.verify(TOKEN)
+
+    assert [identity.remote_id for identity in seen] == ["u1"]
+
+
+def test_a_hit_never_reads_the_claims(verifier):
+    verifier.verify(TOKEN)
+
+    def claims() -> Claimed:
+        raise AssertionError("claims read on an in-process hit")
+
+    assert verifier.verify(TOKEN, claims).source == "memory"
