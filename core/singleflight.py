@@ -21,6 +21,28 @@ T = TypeVar("T")
 OUTCOME_TTL = 5
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A leader's failure, stored for the waiters of its lease: the auth server could not vouch."""
+
+    reason: str
+    retry_after: int | None
+
+    def error(self) -> Unavailable:
+        return Unavailable(self.reason, retry_after=self.retry_after)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, value: Any) -> "Failure | None":
+        """Return the Failure stored as `value`, None for anything else."""
+        if not isinstance(value, dict) or "reason" not in value:
+            return None
+        retry_after = value.get("retry_after")
+        return cls(str(value["reason"]), retry_after if isinstance(retry_after, int) else None)
+
+
 @dataclass
 class _Flight(Generic[T]):
     """One in-process run of the work for a key; `done` is set once `result` or `error` is."""
@@ -125,9 +147,9 @@ class SingleFlight:
         try:
             return work()
         except CouldNotVouch as exc:
-            outcome = {"retry_after": exc.retry_after, "reason": exc.reason}
+            failure = Failure(exc.reason, exc.retry_after)
             outcome_key = self.state.key("outcome", f"{name}:{lease_id}")
-            self.state.shared.set(outcome_key, outcome, OUTCOME_TTL)
+            self.state.shared.set(outcome_key, failure.to_dict(), OUTCOME_TTL)
             raise
         finally:
             # Release only our own lease (past its expiry another process may lead now), in one
@@ -145,9 +167,10 @@ class SingleFlight:
             if result is not None:
                 return result
             if holder is not None:
-                outcome = self.state.shared.get(self.state.key("outcome", f"{name}:{holder}"))
-                if isinstance(outcome, dict):
-                    raise Unavailable(str(outcome["reason"]), retry_after=outcome["retry_after"])
+                stored = self.state.shared.get(self.state.key("outcome", f"{name}:{holder}"))
+                failure = Failure.from_dict(stored)
+                if failure is not None:
+                    raise failure.error()
             current = self.state.shared.get(lease_key)
             if current is None:
                 return None
