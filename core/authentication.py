@@ -1,8 +1,10 @@
 """The DRF authentication class: the one module of the adapter that knows DRF.
 
-Pipeline: header → raw token → (local token? hand over to simplejwt) → verification → local user.
-Failures of the auth server become DRF errors here and only here: a rejected token is a 401 with
-`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401; a
+Pipeline: header → raw token → one verification (an in-process hit needs nothing more; on a miss
+the claims are read: a local token is handed over to simplejwt, an expired one is a 401) → local
+user. Failures of the auth server become DRF errors here and only here: a rejected token is a 401
+with `WWW-Authenticate`, an auth server that could not vouch is a 503 with `Retry-After`
+(`auth_service_unavailable`, also used by the pass-through views), never a 401; a
 client that spent its share of the upstream budget gets a 429 with `Retry-After`; a database that
 cannot answer while mirroring is a 503 `service_unavailable`, never a 500.
 """
