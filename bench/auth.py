@@ -13,11 +13,10 @@ from rest_framework.request import Request
 
 from core.authentication import RemoteAuth, RemoteJWTAuthentication
 from core.cache import VerificationCache
-from core.conf import remote_auth_settings as conf
-from core.defaults import default_verifier, hash_key
 from core.localcache import LocalTTLCache
 from core.singleflight import SingleFlight
 from core.verifier import Verifier
+from core.wiring import default_state, default_verifier, hash_key
 
 from .variants import NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
 
@@ -32,21 +31,18 @@ def uncached_verifier() -> Verifier:
     """
     base = default_verifier()
     verification_cache = VerificationCache(
-        base.cache.shared,
-        LocalTTLCache(0),
-        prefix=conf.CACHE_PREFIX,
-        issuer=str(conf.ISSUER_ID),
-        hash_key=hash_key(),
+        default_state(), LocalTTLCache(0), marks=base.marks, hash_key=hash_key()
     )
     policy = replace(base.policy, positive_ttl=0, negative_ttl=0, local_ttl=0, grace=0)
-    flight = SingleFlight(verification_cache, lease=base.flight.lease, wait=base.flight.wait)
+    flight = SingleFlight(default_state(), lease=base.flight.lease, wait=base.flight.wait)
     return Verifier(
         base.client,
         verification_cache,
+        marks=base.marks,
+        mirror=base.mirror,
         policy=policy,
         flight=flight,
-        breaker=base.breaker,
-        budget=base.budget,
+        upstream=base.upstream,
     )
 
 
@@ -64,7 +60,7 @@ class SharedHitRemoteAuthentication(RemoteJWTAuthentication):
     """
 
     def authenticate(self, request: Request) -> tuple[Any, RemoteAuth] | None:
-        self.verifier.cache.local.clear()
+        self.verifier.cache.clear_local_entries()
         return super().authenticate(request)
 
 

@@ -50,14 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         stack.callback(forget_run_keys, stores, auth.url)
         # Imported only now: these modules need Django configured.
         from core.authentication import RemoteJWTAuthentication
-        from core.defaults import default_cache
+        from core.wiring import default_cache
 
         from .inprocess import bench_request
 
         request = bench_request(make_tokens(auth).remote)
         authentication = RemoteJWTAuthentication()
         authentication.authenticate(request)
-        local = default_cache().local
+        local = default_cache()
         print(
             profile(
                 "steady state (in-process hit)",
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile(
                 "shared cache hit (Redis)",
                 lambda: authentication.authenticate(request),
-                local.clear,
+                local.clear_local_entries,
                 args.calls // 4,
             )
         )

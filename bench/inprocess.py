@@ -71,9 +71,9 @@ def before_call(variant: Variant) -> Callable[[], None] | None:
     """Return what runs untimed before each call: variant 5 empties the in-process level."""
     if variant is not SHARED_HIT:
         return None
-    from core.defaults import default_cache
+    from core.wiring import default_cache
 
-    return default_cache().local.clear
+    return default_cache().clear_local_entries
 
 
 def bench_request(token: str | None) -> Request:

@@ -83,8 +83,8 @@ def forget_run_keys(stores: Stores, auth_url: str) -> int:
     than flushing the db, leaves alone a run going on beside this one (two test suites' smoke
     tests, say).
     """
-    from core.cache import namespace_for
     from core.conf import remote_auth_settings
+    from core.state import namespace_for
 
     pattern = f"*{remote_auth_settings.CACHE_PREFIX}:{namespace_for(run_issuer(auth_url))}:*"
     client = redis.Redis.from_url(stores.redis_url, socket_timeout=5)

@@ -1,8 +1,10 @@
 """The DRF authentication class: the one module of the adapter that knows DRF.
 
-Pipeline: header → raw token → (local token? hand over to simplejwt) → verification → local user.
-Failures of the auth server become DRF errors here and only here: a rejected token is a 401 with
-`WWW-Authenticate`, an auth server that cannot answer is a 503 with `Retry-After`, never a 401; a
+Pipeline: header → raw token → one verification (an in-process hit needs nothing more; on a miss
+the claims are read: a local token is handed over to simplejwt, an expired one is a 401) → local
+user. Failures of the auth server become DRF errors here and only here: a rejected token is a 401
+with `WWW-Authenticate`, an auth server that could not vouch is a 503 with `Retry-After`
+(`auth_service_unavailable`, also used by the pass-through views), never a 401; a
 client that spent its share of the upstream budget gets a 429 with `Retry-After`; a database that
 cannot answer while mirroring is a 503 `service_unavailable`, never a 500.
 """
@@ -10,7 +12,7 @@ cannot answer while mirroring is a 503 `service_unavailable`, never a 500.
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -23,15 +25,15 @@ from rest_framework_simplejwt.tokens import Token
 
 from .clientaddr import client_key
 from .conf import remote_auth_settings
-from .defaults import default_denylist, default_user_sync, default_verifier
-from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable, UserDenied
+from .exceptions import CouldNotVouch, Rejected, ShareSpent, UserDenied
 from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
-from .signals import identity_verified
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
-from .users import UserSync, from_snapshot, snapshot
-from .verifier import Verification, Verifier
+from .users import from_snapshot
+from .verifier import Claimed, Verification, Verifier
+from .vocabulary import DEGRADED_SOURCES, Outcome, Source, Stage
+from .wiring import default_denylist, default_verifier
 
 logger = logging.getLogger("core.verification")
 
@@ -90,12 +92,19 @@ class AuthServiceUnavailable(ServiceUnavailable):
     default_code = "auth_service_unavailable"
 
 
+def auth_service_unavailable(exc: CouldNotVouch) -> AuthServiceUnavailable:
+    """Return the 503 for an auth server that could not vouch: its Retry-After, else RETRY_AFTER.
+
+    The one mapping, used here and by the pass-through views (login, refresh, logout).
+    """
+    return AuthServiceUnavailable(wait=int(exc.retry_after or remote_auth_settings.RETRY_AFTER))
+
+
 # Errors of a database that cannot answer now (down, unreachable, timed out), not of bad data.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
-DEGRADED_SOURCES = ("grace", "degraded")
-LOG_LEVELS = {
+LOG_LEVELS: dict[Stage, int] = {
     "memory": logging.DEBUG,
     "redis": logging.DEBUG,
     "grace": logging.WARNING,
@@ -109,13 +118,16 @@ def allows_degraded(request: Request) -> bool:
     return bool(getattr(view, "remote_auth_allow_degraded", True))
 
 
+class LocalToken(Exception):
+    """The token is one this service issued itself: simplejwt's, not ours to verify."""
+
+
 @dataclass(frozen=True)
 class Credential:
-    """A Bearer token, its fingerprint and the client sending it; its repr shows no token."""
+    """A Bearer token and its fingerprint; its repr shows no token."""
 
     token: str = field(repr=False)
     fingerprint: str
-    client: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,7 @@ class RemoteAuth:
     """What `request.auth` holds for a remotely verified token."""
 
     identity: Identity
-    source: str  # memory | redis | remote | grace | degraded
+    source: Source
     verified_at: float
     fingerprint: str
 
@@ -140,22 +152,14 @@ class RemoteJWTAuthentication(BaseAuthentication):
     www_authenticate_realm = "api"
 
     def __init__(
-        self,
-        verifier: Verifier | None = None,
-        user_sync: UserSync | None = None,
-        clock: Callable[[], float] = time.time,
+        self, verifier: Verifier | None = None, clock: Callable[[], float] = time.time
     ) -> None:
         self._verifier = verifier
-        self._user_sync = user_sync
         self.clock = clock
 
     @property
     def verifier(self) -> Verifier:
         return self._verifier or default_verifier()
-
-    @property
-    def user_sync(self) -> UserSync:
-        return self._user_sync or default_user_sync()
 
     def authenticate(self, request: Request) -> tuple[Any, RemoteAuth] | None:
         """Return (user, RemoteAuth), None when the credential is not ours, or raise."""
@@ -163,10 +167,9 @@ class RemoteJWTAuthentication(BaseAuthentication):
         if token is None:
             return None
         credential = Credential(token, fingerprint(token))
-        verification = self.verify_fast(credential) or self.verify_claimed(
-            replace(credential, client=client_key(request.META))  # only off the hot path
-        )
-        if verification is None:
+        try:
+            verification = self.verify(credential, request)
+        except LocalToken:
             return None
         if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
             self.log("refused", verification.source, credential, reason="view needs fresh auth")
@@ -189,61 +192,46 @@ class RemoteJWTAuthentication(BaseAuthentication):
             raise MalformedHeader()
         return token
 
-    def verify_fast(self, credential: Credential) -> Verification | None:
-        """Return this process's cached verification of the token (no parsing, no I/O), or None."""
-        try:
-            verification = self.verifier.recall(credential.token)
-        except Rejected as exc:
-            self.log("rejected", "memory", credential, reason=exc.reason)
-            raise InvalidToken() from exc
-        except UserDenied as exc:
-            self.log("denied", "memory", credential, reason=str(exc))
-            raise NotProvisioned() from exc
-        if verification is not None:
-            self.log("ok", "memory", credential, user=verification.identity.remote_id)
-        return verification
-
-    def verify_claimed(self, credential: Credential) -> Verification | None:
-        """Return the verification of a remote token; None for a token this service issued itself."""
+    def claimed(self, credential: Credential, request: Request) -> Claimed:
+        """Return what a token this process has not cached claims (read only then, off the hot
+        path); raise LocalToken for a token this service issued, ExpiredToken once it expired."""
         claims = unverified_claims(credential.token)
         if is_local(claims, remote_auth_settings.LOCAL_ISSUER):
-            return None
+            raise LocalToken()
         exp = expiry(claims)
         if exp is not None and exp <= self.clock():
             self.log("rejected", "claims", credential, reason="expired")
             raise ExpiredToken()
-        return self.verify(credential, exp)
+        return Claimed(exp, client_key(request.META))
 
-    def verify(self, credential: Credential, exp: int | None) -> Verification:
+    def verify(self, credential: Credential, request: Request) -> Verification:
         """Return the token's Verification, mapping auth-server outcomes to DRF errors."""
+        missed = False  # whether this process had no answer cached (a refusal's stage)
+
+        def claimed() -> Claimed:
+            nonlocal missed
+            missed = True
+            return self.claimed(credential, request)
+
         try:
-            verification = self.verifier.verify(
-                credential.token, self.mirror, exp=exp, client=credential.client
-            )
+            verification = self.verifier.verify(credential.token, claimed)
         except ShareSpent as exc:
             self.log("refused", "budget", credential, reason=exc.reason)
             raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:
-            self.log("rejected", "remote", credential, reason=exc.reason)
+            self.log("rejected", "remote" if missed else "memory", credential, reason=exc.reason)
             raise InvalidToken() from exc
-        except (Unavailable, BadResponse) as exc:
+        except CouldNotVouch as exc:
             self.log("unavailable", "remote", credential, reason=exc.reason)
-            wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
-            raise AuthServiceUnavailable(wait=int(wait)) from exc
+            raise auth_service_unavailable(exc) from exc
         except UserDenied as exc:
-            self.log("denied", "remote", credential, reason=str(exc))
+            self.log("denied", "remote" if missed else "memory", credential, reason=str(exc))
             raise NotProvisioned() from exc
         except DATABASE_UNAVAILABLE as exc:
             self.log("unavailable", "database", credential, reason=type(exc).__name__)
             raise ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER)) from exc
         self.log("ok", verification.source, credential, user=verification.identity.remote_id)
         return verification
-
-    def mirror(self, identity: Identity) -> dict[str, Any]:
-        """Write the identity into the local user model and return the user's snapshot."""
-        user, created = self.user_sync.sync(identity)
-        identity_verified.send(sender=type(self), user=user, identity=identity, created=created)
-        return snapshot(user)
 
     def get_user(self, verification: Verification) -> Any:
         """Return the local user of a verification; raise when it is missing or disabled."""
@@ -263,7 +251,7 @@ class RemoteJWTAuthentication(BaseAuthentication):
             fingerprint=credential.fingerprint,
         )
 
-    def log(self, outcome: str, source: str, credential: Credential, **fields: str) -> None:
+    def log(self, outcome: Outcome, source: Stage, credential: Credential, **fields: str) -> None:
         """Count and log one verification outcome: never the token, only its fingerprint."""
         record_verification(outcome, source)
         token_fp = credential.fingerprint

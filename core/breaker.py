@@ -8,8 +8,8 @@ import math
 import time
 from collections.abc import Callable
 
-from .cache import VerificationCache
 from .exceptions import Unavailable
+from .state import SharedState
 
 
 class CircuitBreaker:
@@ -17,25 +17,25 @@ class CircuitBreaker:
 
     def __init__(
         self,
-        cache: VerificationCache,
+        state: SharedState,
         *,
         threshold: int,
         cooldown: float,
         probe_timeout: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.cache = cache
+        self.shared = state.shared
         self.threshold = threshold
         self.cooldown = cooldown
         self.probe_timeout = probe_timeout
         self.clock = clock
-        self.open_key = cache.key("breaker", "open_until")
-        self.failures_key = cache.key("breaker", "failures")
-        self.probe_key = cache.key("breaker", "probe")
+        self.open_key = state.key("breaker", "open_until")
+        self.failures_key = state.key("breaker", "failures")
+        self.probe_key = state.key("breaker", "probe")
 
     def check_open(self) -> bool:
         """Raise Unavailable while open; return whether the breaker is half-open (else closed)."""
-        open_until = self.cache.shared.get(self.open_key)
+        open_until = self.shared.get(self.open_key)
         if not isinstance(open_until, (int, float)):
             return False
         remaining = open_until - self.clock()
@@ -47,40 +47,40 @@ class CircuitBreaker:
         """Return when a call may go out; raise Unavailable while open or while another probes."""
         if not self.check_open():
             return
-        probe = self.cache.shared.add(self.probe_key, 1, int(self.probe_timeout))
+        probe = self.shared.add(self.probe_key, 1, int(self.probe_timeout))
         if not probe:
             raise Unavailable("circuit breaker half-open: probe in flight", retry_after=1)
 
     def release_probe(self) -> None:
         """Give up the half-open probe slot without an outcome."""
-        self.cache.shared.delete(self.probe_key)
+        self.shared.delete(self.probe_key)
 
     def record_success(self) -> None:
         """Close the breaker and forget the run of failures."""
         keys = [self.open_key, self.failures_key, self.probe_key]
-        self.cache.shared.delete_many(keys)
+        self.shared.delete_many(keys)
 
     def record_failure(self, retry_after: int | None = None, *, rate_limited: bool = False) -> None:
         """Count an unavailable outcome; open the breaker at the threshold, on a 429, or on a probe."""
         if rate_limited:
             self.open(retry_after or self.cooldown)
             return
-        was_probe = self.cache.shared.get(self.probe_key) is not None
-        self.cache.shared.add(self.failures_key, 0, int(self.cooldown * 2))
-        failures = self.cache.shared.incr(self.failures_key)
+        was_probe = self.shared.get(self.probe_key) is not None
+        self.shared.add(self.failures_key, 0, int(self.cooldown * 2))
+        failures = self.shared.incr(self.failures_key)
         if was_probe or (isinstance(failures, int) and failures >= self.threshold):
             self.open(self.cooldown)
 
     def open(self, seconds: float) -> None:
         """Open the breaker for `seconds`."""
-        shared = self.cache.shared
+        shared = self.shared
         shared.set(self.open_key, self.clock() + seconds, int(seconds) + 3600)
         shared.delete_many([self.failures_key, self.probe_key])
 
     def state(self) -> dict[str, object]:
         """Return the breaker's state for operators: closed, open or half-open, and failures."""
-        open_until = self.cache.shared.get(self.open_key)
-        failures = self.cache.shared.get(self.failures_key) or 0
+        open_until = self.shared.get(self.open_key)
+        failures = self.shared.get(self.failures_key) or 0
         if not isinstance(open_until, (int, float)):
             return {"state": "closed", "failures": failures}
         remaining = open_until - self.clock()

@@ -11,8 +11,8 @@ import math
 import time
 from collections.abc import Callable
 
-from .cache import VerificationCache
 from .exceptions import ShareSpent, Unavailable
+from .state import SharedState
 
 WINDOW = 60.0
 
@@ -23,13 +23,13 @@ class UpstreamBudget:
 
     def __init__(
         self,
-        cache: VerificationCache,
+        state: SharedState,
         *,
         per_minute: int,
         per_client: int = 0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.cache = cache
+        self.state = state
         self.per_minute = per_minute
         self.per_client = per_client
         self.clock = clock
@@ -46,7 +46,7 @@ class UpstreamBudget:
         wait = self._take("budget", self.per_minute)
         if wait:
             if share is not None:
-                self.cache.shared.decr(self._key(share, self._window()))  # no call went out
+                self.state.shared.decr(self._key(share, self._window()))  # no call went out
             raise Unavailable("upstream call budget spent", retry_after=wait)
 
     def client_counter(self, client: str) -> str:
@@ -57,14 +57,14 @@ class UpstreamBudget:
         return int(self.clock() // WINDOW)
 
     def _key(self, counter: str, window: int) -> str:
-        return self.cache.key(counter, str(window))
+        return self.state.key(counter, str(window))
 
     def _take(self, counter: str, limit: int) -> int:
         """Count one call on `counter`; return 0 when within `limit`, else the seconds to wait."""
         now = self.clock()
         window = int(now // WINDOW)
         current_key = self._key(counter, window)
-        shared = self.cache.shared
+        shared = self.state.shared
         shared.add(current_key, 0, int(WINDOW * 2) + 1)
         current = shared.incr(current_key)
         if current is None:
@@ -81,6 +81,6 @@ class UpstreamBudget:
         now = self.clock()
         window = int(now // WINDOW)
         keys = [self._key("budget", window), self._key("budget", window - 1)]
-        values = self.cache.shared.get_many(keys) or {}
+        values = self.state.shared.get_many(keys) or {}
         current, previous = (values.get(key) or 0 for key in keys)
         return float(previous * (1.0 - (now % WINDOW) / WINDOW) + current)

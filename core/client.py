@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from .deadline import Deadline, DeadlineAdapter
-from .exceptions import BadResponse, Rejected, Unavailable
+from .exceptions import BadResponse, CouldNotVouch, Rejected, Unavailable
 from .identity import Identity, normalize, unwrap
 
 MAX_BODY_BYTES = 1_000_000
@@ -196,7 +196,7 @@ class AuthServiceClient:
                 response = self._send(method, path, json, token)
                 outcome = str(response.status_code)
                 return self._parse(response, path)
-            except (Unavailable, BadResponse) as exc:
+            except CouldNotVouch as exc:
                 if deadline.expired:  # whatever the cut connection looked like, it was the clock
                     outcome = "deadline"
                     raise Unavailable(f"{path}: no answer within {self.deadline:g} s") from exc

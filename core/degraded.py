@@ -10,11 +10,11 @@ from typing import Any
 
 import jwt
 
+from .entries import Verification
 from .identity import Identity, Organization
 from .models import RemoteIdentity
 from .tokens import verify_signed
 from .users import snapshot
-from .verifier import Verification
 
 logger = logging.getLogger(__name__)
 

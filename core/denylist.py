@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from .cache import MARK_TTL, VerificationCache
+from .marks import MARK_TTL
 from .models import Revocation
+from .state import SharedState
 from .tokens import issued_at, unverified_claims
 
 
@@ -30,7 +31,7 @@ class Denylist:
 
     def __init__(
         self,
-        cache: VerificationCache,
+        state: SharedState,
         *,
         issuer: str,
         user_ttl: float,
@@ -38,7 +39,7 @@ class Denylist:
         local_ttl: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.cache, self.user_ttl, self.skew, self.local_ttl = cache, user_ttl, skew, local_ttl
+        self.state, self.user_ttl, self.skew, self.local_ttl = state, user_ttl, skew, local_ttl
         self.issuer = issuer
         self.clock = clock
 
@@ -49,7 +50,7 @@ class Denylist:
     def revoke_jti(self, jti: str, exp: int | None) -> None:
         """Refuse a local access token, named by its `jti`, until its `exp`."""
         self._keep(Revocation.JTI, jti, exp)
-        self.cache.shared.set(self.cache.key("jti", jti), True, self._life(exp))
+        self.state.shared.set(self.state.key("jti", jti), True, self._life(exp))
 
     def revoke_user(self, remote_id: str, issuer: str | None = None) -> None:
         """Refuse every token of a remote user (of `issuer`, default ours) issued until now."""
@@ -73,8 +74,8 @@ class Denylist:
 
     def refuses_jti(self, jti: str, exp: int | None) -> bool:
         """Return True when a local access token was logged out; cached, the database decides."""
-        key = self.cache.key("jti", jti)
-        cached = self.cache.shared.get(key)
+        key = self.state.key("jti", jti)
+        cached = self.state.shared.get(key)
         if isinstance(cached, bool):
             return cached
         refused = Revocation.objects.filter(
@@ -82,7 +83,7 @@ class Denylist:
         ).exists()
         # `add`, not `set`: a logout that stored True meanwhile must not be overwritten.
         ttl = self._life(exp) if refused else min(self._life(exp), self.local_ttl)
-        self.cache.shared.add(key, refused, max(1, int(ttl)))
+        self.state.shared.add(key, refused, max(1, int(ttl)))
         return refused
 
     def _keep(

@@ -19,7 +19,7 @@ _started: dict[int, threading.Thread] = {}
 
 def redis_client(cache: VerificationCache) -> Any:
     """Return the raw Redis client behind a django-redis cache, or None for other backends."""
-    get_client = getattr(getattr(cache.shared.primary, "client", None), "get_client", None)
+    get_client = getattr(getattr(cache.state.shared.primary, "client", None), "get_client", None)
     return get_client(write=True) if get_client else None
 
 
@@ -29,16 +29,16 @@ def channel(cache: VerificationCache) -> str:
     Named like the cache's own keys (its KEY_PREFIX and version): pub/sub channels are global to a
     Redis server, and deployments (or test runs) sharing one must not clear each other's copies.
     """
-    return _redis_name(cache, cache.key("events", "invalidate"))
+    return _redis_name(cache, cache.state.key("events", "invalidate"))
 
 
 def _pattern(cache: VerificationCache) -> str:
     """Return the pattern of every namespace's channel in this deployment's cache."""
-    return _redis_name(cache, f"{cache.prefix}:*:events:invalidate")
+    return _redis_name(cache, f"{cache.state.prefix}:*:events:invalidate")
 
 
 def _redis_name(cache: VerificationCache, name: str) -> str:
-    return str(cache.shared.primary.make_key(name))
+    return str(cache.state.shared.primary.make_key(name))
 
 
 def broadcast(cache: VerificationCache, kind: str, name: str) -> None:
@@ -56,7 +56,7 @@ def apply(cache: VerificationCache, message: str) -> None:
     """Apply one broadcast message to this process's in-process cache."""
     kind, _, name = message.partition(" ")
     if kind == "token":
-        cache.local.delete(name)
+        cache.evict_local(name)
     elif kind == "user":
         cache.evict_local_user(name)
     elif kind == "all":

@@ -4,13 +4,15 @@ With PROMETHEUS_MULTIPROC_DIR set (gunicorn with several workers), prometheus_cl
 every worker's counters; the breaker state is read from the shared cache at scrape time.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
 from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from .vocabulary import CACHE_SOURCES, Outcome, Stage
 
 VERIFICATIONS = Counter(
     "saas_auth_verifications_total",
@@ -33,16 +35,15 @@ SYNC_WRITES = Counter(
     ["model", "kind"],
 )
 BREAKER_STATES = {"closed": 0.0, "half-open": 1.0, "open": 2.0}
-CACHE_SOURCES = ("memory", "redis")
 
 
-def record_verification(outcome: str, source: str) -> None:
+def record_verification(outcome: Outcome, source: Stage) -> None:
     """Count one verification outcome."""
     _verification_counter(outcome, source).inc()
 
 
 @cache
-def _verification_counter(outcome: str, source: str) -> Any:
+def _verification_counter(outcome: Outcome, source: Stage) -> Any:
     """Return the labelled counter (labels() takes a lock; this runs on every request)."""
     return VERIFICATIONS.labels(outcome=outcome, source=source)
 
@@ -58,12 +59,16 @@ def record_sync_write(model: str, kind: str) -> None:
 
 
 class StateCollector(Collector):
-    """Report the breaker state and this process's cache hit ratio at scrape time."""
+    """Report the breaker state and this process's cache hit ratio at scrape time.
+
+    `breaker_state` returns "closed", "half-open" or "open" (core.wiring.breaker_state).
+    """
+
+    def __init__(self, breaker_state: Callable[[], str]) -> None:
+        self.breaker_state = breaker_state
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from .defaults import default_verifier  # built lazily, from current settings
-
-        state = str(default_verifier().breaker.state()["state"])
+        state = self.breaker_state()
         breaker = GaugeMetricFamily(
             "saas_auth_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open."
         )

@@ -1,17 +1,18 @@
 """Revocation: make cached verifications stop working on every instance.
 
 A token is revoked by replacing its entry with a rejection that lives as long as the token; a user
-(or everyone) by a "not before" mark that every shared-cache read checks. Each revocation is also
+(or everyone) by a "not before" mark (core.marks) that every shared-cache read checks. Each revocation is also
 broadcast so other processes drop their in-process copies at once; their short local TTL bounds it
 when the broadcast is missed.
 """
 
 import time
 
-from .cache import EVERYONE, MARK_TTL
-from .defaults import default_cache
+from .entries import Rejection
 from .invalidation import broadcast
+from .marks import EVERYONE, MARK_TTL
 from .tokens import expiry, unverified_claims
+from .wiring import default_cache, default_marks
 
 
 def revoke_token(token: str, *, reason: str = "revoked") -> None:
@@ -24,10 +25,9 @@ def revoke_token(token: str, *, reason: str = "revoked") -> None:
     key = cache.token_key(token)
     exp = expiry(unverified_claims(token))
     ttl = min(exp - time.time(), MARK_TTL) if exp else 0.0
-    entry = {"kind": "rejected", "status": 401, "code": reason, "exp": exp}
     cache.evict(key)
     if ttl >= 1:
-        cache.put(key, entry, shared_ttl=ttl, local_ttl=ttl)
+        cache.put(key, Rejection(401, reason, exp), shared_ttl=ttl, local_ttl=ttl)
     broadcast(cache, "token", key)
 
 
@@ -46,7 +46,7 @@ def revoke_user(remote_id: str, *, revocation: bool = True) -> None:
     reads that record afresh) then still accepts the user's tokens.
     """
     cache = default_cache()
-    cache.mark(remote_id, revocation=revocation)
+    default_marks().mark(remote_id, revocation=revocation)
     cache.evict_local_user(remote_id)
     broadcast(cache, "user", remote_id)
 
@@ -54,6 +54,6 @@ def revoke_user(remote_id: str, *, revocation: bool = True) -> None:
 def revoke_all() -> None:
     """Invalidate every cached verification for the configured auth server."""
     cache = default_cache()
-    cache.mark(EVERYONE)
+    default_marks().mark(EVERYONE)
     cache.clear_local()
     broadcast(cache, "all", EVERYONE)

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import time
 
-from .cache import VerificationCache
+from .state import SharedState
 
 
 class SignatureRefused(Exception):
@@ -27,7 +27,7 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def check(
-    cache: VerificationCache,
+    state: SharedState,
     secret: str,
     *,
     timestamp: str,
@@ -48,6 +48,6 @@ def check(
         raise SignatureRefused("bad_signature")
     if abs((time.time() if now is None else now) - int(timestamp)) > max_skew:
         raise SignatureRefused("stale_signature")
-    seen_key = cache.key("sig", hashlib.sha256(signature.encode()).hexdigest())
-    if not cache.shared.add(seen_key, 1, int(max_skew * 2) + 1):
+    seen_key = state.key("sig", hashlib.sha256(signature.encode()).hexdigest())
+    if not state.shared.add(seen_key, 1, int(max_skew * 2) + 1):
         raise SignatureRefused("replayed_signature")

@@ -14,11 +14,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
-from .cache import VerificationCache
-from .exceptions import BadResponse, Unavailable
+from .exceptions import CouldNotVouch, Unavailable
+from .state import SharedState
 
 T = TypeVar("T")
 OUTCOME_TTL = 5
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A leader's failure, stored for the waiters of its lease: the auth server could not vouch."""
+
+    reason: str
+    retry_after: int | None
+
+    def error(self) -> Unavailable:
+        return Unavailable(self.reason, retry_after=self.retry_after)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, value: Any) -> "Failure | None":
+        """Return the Failure stored as `value`, None for anything else."""
+        if not isinstance(value, dict) or "reason" not in value:
+            return None
+        retry_after = value.get("retry_after")
+        return cls(str(value["reason"]), retry_after if isinstance(retry_after, int) else None)
 
 
 @dataclass
@@ -42,7 +64,7 @@ class SingleFlight:
 
     def __init__(
         self,
-        cache: VerificationCache,
+        state: SharedState,
         *,
         lease: float,
         wait: float,
@@ -51,7 +73,7 @@ class SingleFlight:
         sleep: Callable[[float], None] = time.sleep,
         on_wait: Callable[[], None] | None = None,
     ) -> None:
-        self.cache = cache
+        self.state = state
         self.lease = lease
         self.wait = wait
         self.poll = poll
@@ -108,10 +130,10 @@ class SingleFlight:
         self, name: str, work: Callable[[], T], read: Callable[[], T | None]
     ) -> T:
         deadline = self.clock() + self.wait
-        lease_key = self.cache.key("lease", name)
+        lease_key = self.state.key("lease", name)
         while True:
             lease_id = uuid.uuid4().hex
-            taken = self.cache.shared.add(lease_key, lease_id, int(self.lease))
+            taken = self.state.shared.add(lease_key, lease_id, int(self.lease))
             if taken:
                 # A leader may have stored its result just before we took the lease: look again.
                 return self._lead(name, lease_key, lease_id, lambda: read() or work())
@@ -124,31 +146,32 @@ class SingleFlight:
     def _lead(self, name: str, lease_key: str, lease_id: str, work: Callable[[], T]) -> T:
         try:
             return work()
-        except (Unavailable, BadResponse) as exc:
-            outcome = {"retry_after": getattr(exc, "retry_after", None), "reason": exc.reason}
-            outcome_key = self.cache.key("outcome", f"{name}:{lease_id}")
-            self.cache.shared.set(outcome_key, outcome, OUTCOME_TTL)
+        except CouldNotVouch as exc:
+            failure = Failure(exc.reason, exc.retry_after)
+            outcome_key = self.state.key("outcome", f"{name}:{lease_id}")
+            self.state.shared.set(outcome_key, failure.to_dict(), OUTCOME_TTL)
             raise
         finally:
             # Release only our own lease (past its expiry another process may lead now), in one
             # atomic compare-and-delete so a lease taken over between a read and a delete survives.
-            self.cache.shared.delete_if_equal(lease_key, lease_id)
+            self.state.shared.delete_if_equal(lease_key, lease_id)
 
     def _await(
         self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float
     ) -> T | None:
         """Poll until a result appears (return it) or the lease is gone (return None)."""
-        holder: Any = self.cache.shared.get(lease_key)
+        holder: Any = self.state.shared.get(lease_key)
         while self.clock() < deadline:
             self.sleep(self.poll)
             result = read()
             if result is not None:
                 return result
             if holder is not None:
-                outcome = self.cache.shared.get(self.cache.key("outcome", f"{name}:{holder}"))
-                if isinstance(outcome, dict):
-                    raise Unavailable(str(outcome["reason"]), retry_after=outcome["retry_after"])
-            current = self.cache.shared.get(lease_key)
+                stored = self.state.shared.get(self.state.key("outcome", f"{name}:{holder}"))
+                failure = Failure.from_dict(stored)
+                if failure is not None:
+                    raise failure.error()
+            current = self.state.shared.get(lease_key)
             if current is None:
                 return None
             holder = current

@@ -19,7 +19,7 @@ import redis
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
-from core.defaults import reset_defaults
+from core.wiring import reset_defaults
 from tests.fixtures.authserver import load_demo_users
 from tests.fixtures.ports import free_port
 

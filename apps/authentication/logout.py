@@ -4,8 +4,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from core.defaults import default_denylist
 from core.tokens import expiry
+from core.wiring import default_denylist
 
 
 def log_out_local(access: str, refresh: str | None) -> bool:

@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from apps.openapi.responses import ErrorResponse, validation_error
 from core.conf import remote_auth_settings
-from core.defaults import default_cache
 from core.revocation import revoke_user
 from core.signing import SignatureRefused, check
+from core.wiring import default_state
 
 from .schema import RevocationResponseSerializer
 
@@ -103,7 +103,7 @@ class RevocationView(APIView):
         """Raise 401 unless the body carries a fresh, unused signature made with `secret`."""
         try:
             check(
-                default_cache(),
+                default_state(),
                 secret,
                 timestamp=request.headers.get("X-Auth-Timestamp", ""),
                 signature=request.headers.get("X-Auth-Signature", ""),

@@ -1,10 +1,11 @@
 """Response bodies of the authentication endpoints, for the OpenAPI schema only (views build dicts)."""
 
-from typing import Any
+from typing import Any, get_args
 
 from rest_framework import serializers
 
 from apps.openapi.responses import ErrorResponse
+from core.vocabulary import Source
 
 Body = serializers.Serializer[dict[str, Any]]
 
@@ -25,7 +26,7 @@ class CallerSerializer(Body):
 class VerificationSerializer(Body):
     # DRF's metaclass pops declared fields, so this does not hide Field.source at run time.
     source = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=["memory", "redis", "remote", "grace", "degraded", "local"],
+        choices=[*get_args(Source), "local"],
         help_text="Where the token was verified: a cache, the auth server, or (`grace`, "
         "`degraded`) without the auth server while it is down.",
     )

@@ -17,17 +17,17 @@ from apps.openapi.responses import (
     validation_error,
 )
 from core.authentication import (
-    AuthServiceUnavailable,
     RemoteAuth,
     RemoteJWTAuthentication,
     TooManyUnverifiedTokens,
+    auth_service_unavailable,
 )
 from core.clientaddr import client_key
 from core.conf import remote_auth_settings
-from core.defaults import default_client, default_upstream
-from core.exceptions import BadResponse, Rejected, ShareSpent, Unavailable
+from core.exceptions import BadResponse, CouldNotVouch, Rejected, ShareSpent
 from core.revocation import revoke_token
 from core.tokens import is_local, unverified_claims
+from core.wiring import default_client, default_upstream
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .login import close_session, login_identity
@@ -51,12 +51,6 @@ from .throttling import (
 )
 
 LOGGED_OUT = {"detail": "Logged out.", "code": "logged_out"}
-
-
-def unavailable(exc: Unavailable | BadResponse) -> AuthServiceUnavailable:
-    """Return the 503 for an auth server that could not answer."""
-    wait = getattr(exc, "retry_after", None) or remote_auth_settings.RETRY_AFTER
-    return AuthServiceUnavailable(wait=int(wait))
 
 
 def user_body(user: Any, auth: Any) -> dict[str, Any]:
@@ -114,8 +108,8 @@ class PassThroughView(APIView):
             if exc.status == 403:
                 raise AccountNotAllowed() from exc
             raise (rejected() if exc.status == 401 else RejectedRequest()) from exc
-        except (Unavailable, BadResponse) as exc:
-            raise unavailable(exc) from exc
+        except CouldNotVouch as exc:
+            raise auth_service_unavailable(exc) from exc
         return data
 
 
@@ -155,7 +149,7 @@ class LoginView(PassThroughView):
         data = self.forward(client.login, InvalidCredentials, **body.validated_data)
         token = data.get("accessToken")
         if not isinstance(token, str):
-            raise unavailable(BadResponse("login answer has no accessToken"))
+            raise auth_service_unavailable(BadResponse("login answer has no accessToken"))
         identity = login_identity(self.upstream, client, data, token)
         org = identity.organization
         return Response(
@@ -203,7 +197,7 @@ class RefreshView(PassThroughView):
         )
         token = data.get("accessToken")
         if not isinstance(token, str):
-            raise unavailable(BadResponse("refresh answer has no accessToken"))
+            raise auth_service_unavailable(BadResponse("refresh answer has no accessToken"))
         return Response({"accessToken": token, "refreshToken": data.get("refreshToken")})
 
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.conf import remote_auth_settings
-from core.defaults import default_reachability
+from core.wiring import default_reachability
 
 from .schema import LivenessSerializer, ReadinessSerializer
 

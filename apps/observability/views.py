@@ -14,6 +14,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from core.clientaddr import client_address
 from core.metrics import StateCollector
+from core.wiring import breaker_state
 
 
 def allowed(request: HttpRequest) -> bool:
@@ -31,7 +32,7 @@ def registry() -> CollectorRegistry:
         return REGISTRY
     merged = CollectorRegistry()
     MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
-    merged.register(StateCollector())
+    merged.register(StateCollector(breaker_state))
     return merged
 
 

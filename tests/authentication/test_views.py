@@ -6,7 +6,7 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from core.conf import remote_auth_settings
-from core.defaults import default_cache
+from core.wiring import default_cache
 from tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db

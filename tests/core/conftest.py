@@ -10,6 +10,8 @@ from django.core.cache.backends.locmem import LocMemCache
 
 from core.cache import VerificationCache
 from core.localcache import LocalTTLCache
+from core.marks import RevocationMarks
+from core.state import SharedState
 
 
 class FakeClock:
@@ -64,10 +66,19 @@ def shared(request: pytest.FixtureRequest) -> BaseCache:
     return cache
 
 
-def make_cache(shared: BaseCache, clock: FakeClock, **kwargs: Any) -> VerificationCache:
-    """Build a VerificationCache the way the brief prescribes, with overridable arguments."""
-    options: dict[str, Any] = {"prefix": "t", "issuer": "a", "hash_key": b"k", **kwargs}
-    return VerificationCache(shared, LocalTTLCache(100, clock=clock), **options)
+def make_cache(
+    shared: BaseCache,
+    clock: FakeClock,
+    *,
+    prefix: str = "t",
+    issuer: str = "a",
+    hash_key: bytes = b"k",
+    local_ttl: float = 5,
+) -> VerificationCache:
+    """Build a VerificationCache, its shared state and its revocation marks, as core.wiring does."""
+    state = SharedState(shared, prefix=prefix, issuer=issuer)
+    marks = RevocationMarks(state, local_ttl=local_ttl, local_size=100, clock=clock)
+    return VerificationCache(state, LocalTTLCache(100, clock=clock), marks=marks, hash_key=hash_key)
 
 
 @pytest.fixture

@@ -5,22 +5,18 @@ from typing import Any, cast
 
 from django.core.cache import caches
 
-from core.defaults import default_cache
+from core.entries import Entry, Verified
+from core.identity import Identity
+from core.wiring import default_cache, default_marks
 
 
-def verified(remote_id: str, at: float | None = None, *, sequenced: bool = True) -> dict[str, Any]:
+def verified(remote_id: str, at: float | None = None, *, sequenced: bool = True) -> Verified:
     """Return a positive entry as the verifier stores it (unsequenced: no revocation counter read)."""
-    entry = {
-        "kind": "ok",
-        "identity": {"remote_id": remote_id},
-        "user": {"id": 1},
-        "remote_id": remote_id,
-        "verified_at": time.time() if at is None else at,
-        "exp": None,
-    }
-    if sequenced:  # reading the counter starts it: a key of its own in Redis
-        entry["seq"] = default_cache().sequence()  # as the verifier reads it when it starts
-    return entry
+    # Reading the counter starts it (a key of its own in Redis), as the verifier does when it starts.
+    seq = default_marks().sequence() if sequenced else -1
+    return Verified(
+        Identity(remote_id=remote_id), {"id": 1}, time.time() if at is None else at, seq, None
+    )
 
 
 def store(raw: str, remote_id: str = "u1", *, sequenced: bool = True) -> str:
@@ -31,7 +27,7 @@ def store(raw: str, remote_id: str = "u1", *, sequenced: bool = True) -> str:
     return key
 
 
-def shared(key: str) -> dict[str, Any]:
+def shared(key: str) -> Entry:
     """Return the entry Redis holds for `key` (it must hold one)."""
     entry = default_cache().get_shared(key)
     assert entry is not None

@@ -15,9 +15,11 @@ import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
-from core.cache import MARK_TTL, namespace_for
-from core.defaults import default_cache, default_denylist, default_verifier
+from core.entries import Verified
+from core.marks import MARK_TTL
 from core.models import Revocation
+from core.state import namespace_for
+from core.wiring import default_cache, default_denylist, default_marks, default_upstream
 from tests.core import stored
 from tests.core.stored import shared, ttl
 
@@ -64,10 +66,10 @@ def test_stats_describe_an_idle_cache(base_url) -> None:
 def test_stats_count_shared_keys_by_kind_breaker_and_budget() -> None:
     store("token-one")
     store("token-two")
-    verifier = default_verifier()
-    verifier.budget.spend()
-    verifier.budget.spend()
-    verifier.breaker.open(30)
+    upstream = default_upstream()
+    upstream.budget.spend()
+    upstream.budget.spend()
+    upstream.breaker.open(30)
 
     shown = stats()
 
@@ -80,7 +82,7 @@ def test_stats_count_shared_keys_by_kind_breaker_and_budget() -> None:
 
 def test_stats_ignore_keys_of_other_namespaces_and_key_prefixes(settings) -> None:
     store("ours")
-    base = default_cache().base
+    base = default_cache().state.base
     caches["default"].set("unrelated:tok:x", 1, 60)
     neighbour = {**settings.CACHES["default"], "KEY_PREFIX": f"other-{uuid.uuid4().hex}"}
     settings.CACHES = {**settings.CACHES, "neighbour": neighbour}
@@ -127,7 +129,7 @@ def test_flush_token_refuses_a_token_given_as_a_value(monkeypatch) -> None:
     with pytest.raises(CommandError, match="standard input"):
         run("flush", "--token", raw, stdin=raw + "\n", monkeypatch=monkeypatch)
 
-    assert shared(key)["kind"] == "ok"
+    assert isinstance(shared(key), Verified)
 
 
 def test_flush_token_refuses_empty_standard_input(monkeypatch) -> None:
@@ -140,12 +142,12 @@ def test_flush_user_revokes_one_users_verifications() -> None:
 
     printed = run("flush", "--user", "u-alice")
 
-    cache, verifier = default_cache(), default_verifier()
+    cache = default_cache()
     assert "u-alice" in printed
-    assert verifier.revoked(shared(alice))
-    assert not verifier.revoked(shared(bob))
+    assert default_marks().revoked(shared(alice))
+    assert not default_marks().revoked(shared(bob))
     assert cache.get_local(alice) is None
-    assert MARK_TTL - 5 <= ttl(cache.key("nbf", "u-alice")) <= MARK_TTL
+    assert MARK_TTL - 5 <= ttl(cache.state.key("nbf", "u-alice")) <= MARK_TTL
 
 
 def test_flush_all_revokes_every_verification() -> None:
@@ -153,9 +155,9 @@ def test_flush_all_revokes_every_verification() -> None:
 
     run("flush", "--all")
 
-    cache, verifier = default_cache(), default_verifier()
-    assert all(verifier.revoked(shared(key)) for key in keys)
-    assert len(cache.local) == 0
+    cache = default_cache()
+    assert all(default_marks().revoked(shared(key)) for key in keys)
+    assert len(cache) == 0
 
 
 @pytest.mark.parametrize(
@@ -169,7 +171,7 @@ def test_bad_arguments_are_refused_and_flush_nothing(args: tuple[str, ...]) -> N
     with pytest.raises(CommandError):
         run(*args)
 
-    assert not default_verifier().revoked(shared(key))
+    assert not default_marks().revoked(shared(key))
 
 
 # --- revoke ----------------------------------------------------------------------------------
@@ -192,7 +194,7 @@ def test_revoke_user_marks_the_user_and_keeps_the_revocation_in_the_database() -
 
     run("revoke", "--user", "u1")
 
-    assert default_verifier().revoked(shared(alice))
+    assert default_marks().revoked(shared(alice))
     assert Revocation.objects.filter(kind=Revocation.USER, subject="local:u1").exists()
 
 

@@ -9,8 +9,8 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from core.defaults import default_cache
 from core.models import RemoteIdentity
+from core.wiring import default_cache, default_upstream
 from tests.conftest import bearer, clear_shared_cache, on_redis
 from tests.fixtures.authserver import TEST_SECRET
 from tests.resilience.helpers import garbage_token
@@ -78,12 +78,36 @@ def test_cache_hit_makes_no_http_call(remote_auth, api, demo_users) -> None:
     remote_auth.reset_calls()
 
     memory = api.get(VERIFY, **bearer(token))
-    default_cache().local.clear()
+    default_cache().clear_local_entries()
     shared = api.get(VERIFY, **bearer(token))
 
     assert memory.json()["verification"]["source"] == "memory"
     assert shared.json()["verification"]["source"] == "redis"
     assert remote_auth.calls(ME) == 0
+
+
+def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
+    remote_auth, api, demo_users, monkeypatch
+) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    calls: dict[str, int] = {}
+    for owner, name in (
+        (default_cache(), "token_key"),
+        (default_cache(), "get_local"),
+        (default_upstream().breaker, "check_open"),
+    ):
+        original = getattr(owner, name)
+
+        def counted(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls[_name] = calls.get(_name, 0) + 1
+            return _original(*args)
+
+        monkeypatch.setattr(owner, name, counted)
+
+    assert api.get(VERIFY, **bearer(token)).status_code == 200
+
+    assert calls == {"token_key": 1, "get_local": 1, "check_open": 1}
+    assert remote_auth.calls(ME) == 1
 
 
 def test_steady_state_needs_no_database_query(
@@ -94,7 +118,7 @@ def test_steady_state_needs_no_database_query(
 
     with django_assert_num_queries(0):
         assert api.get(VERIFY, **bearer(token)).status_code == 200
-    default_cache().local.clear()
+    default_cache().clear_local_entries()
     with django_assert_num_queries(0):
         assert api.get(VERIFY, **bearer(token)).status_code == 200
 
@@ -339,7 +363,7 @@ def test_redis_stopped_mid_test_still_serves_uncached(
     assert api.get(VERIFY, **bearer(token)).status_code == 200
 
     private_redis.stop()
-    default_cache().local.clear()
+    default_cache().clear_local_entries()
     response = api.get(VERIFY, **bearer(token))
 
     assert response.status_code == 200

@@ -10,7 +10,7 @@ THRESHOLD, COOLDOWN = 3, 30.0
 
 def make_breaker(cache, clock) -> CircuitBreaker:
     return CircuitBreaker(
-        cache, threshold=THRESHOLD, cooldown=COOLDOWN, probe_timeout=5, clock=clock
+        cache.state, threshold=THRESHOLD, cooldown=COOLDOWN, probe_timeout=5, clock=clock
     )
 
 

@@ -14,7 +14,7 @@ MINUTE_START = WINDOW * 20_000  # the first second of a window
 @pytest.fixture
 def budget(vcache, clock) -> UpstreamBudget:
     clock.now = MINUTE_START
-    return UpstreamBudget(vcache, per_minute=PER_MINUTE, clock=clock)
+    return UpstreamBudget(vcache.state, per_minute=PER_MINUTE, clock=clock)
 
 
 def spend(budget: UpstreamBudget, times: int) -> None:
@@ -88,8 +88,8 @@ def test_refused_calls_are_not_counted(budget, clock):
 
 def test_budget_is_shared_between_workers(vcache, clock):
     clock.now = MINUTE_START
-    first = UpstreamBudget(vcache, per_minute=PER_MINUTE, clock=clock)
-    second = UpstreamBudget(vcache, per_minute=PER_MINUTE, clock=clock)
+    first = UpstreamBudget(vcache.state, per_minute=PER_MINUTE, clock=clock)
+    second = UpstreamBudget(vcache.state, per_minute=PER_MINUTE, clock=clock)
 
     spend(first, 6)
     spend(second, 4)
@@ -99,7 +99,7 @@ def test_budget_is_shared_between_workers(vcache, clock):
 
 
 def test_per_minute_zero_disables_the_budget(vcache, clock):
-    budget = UpstreamBudget(vcache, per_minute=0, clock=clock)
+    budget = UpstreamBudget(vcache.state, per_minute=0, clock=clock)
 
     spend(budget, 500)
 
@@ -107,7 +107,7 @@ def test_per_minute_zero_disables_the_budget(vcache, clock):
 
 
 def test_shared_cache_down_keeps_the_budget_in_process(broken_vcache, clock):
-    budget = UpstreamBudget(broken_vcache, per_minute=2, clock=clock)
+    budget = UpstreamBudget(broken_vcache.state, per_minute=2, clock=clock)
 
     spend(budget, 2)
 
@@ -126,7 +126,7 @@ def test_used_reports_zero_on_a_fresh_budget(budget):
 @pytest.fixture
 def shared_budget(vcache, clock) -> UpstreamBudget:
     clock.now = MINUTE_START
-    return UpstreamBudget(vcache, per_minute=PER_MINUTE, per_client=3, clock=clock)
+    return UpstreamBudget(vcache.state, per_minute=PER_MINUTE, per_client=3, clock=clock)
 
 
 def test_one_client_spends_only_its_share_and_others_keep_the_rest(shared_budget):
@@ -152,7 +152,7 @@ def test_a_refused_share_spends_nothing_of_the_budget(shared_budget):
 
 def test_a_spent_budget_refunds_the_clients_share(vcache, clock):
     clock.now = MINUTE_START
-    budget = UpstreamBudget(vcache, per_minute=1, per_client=2, clock=clock)
+    budget = UpstreamBudget(vcache.state, per_minute=1, per_client=2, clock=clock)
     budget.spend("10.0.0.9")
     with pytest.raises(Unavailable):
         budget.spend("10.0.0.1")
@@ -163,7 +163,7 @@ def test_a_spent_budget_refunds_the_clients_share(vcache, clock):
 
 
 def test_share_zero_means_no_per_client_limit(vcache, clock):
-    budget = UpstreamBudget(vcache, per_minute=PER_MINUTE, per_client=0, clock=clock)
+    budget = UpstreamBudget(vcache.state, per_minute=PER_MINUTE, per_client=0, clock=clock)
 
     for _ in range(PER_MINUTE):
         budget.spend("10.0.0.1")

@@ -1,16 +1,19 @@
 """VerificationCache: key layout, both levels, TTL rules, and a shared-cache outage as a miss."""
 
 import logging
+from dataclasses import replace
 
 import pytest
 
-from core.cache import VerificationCache, namespace_for
+from core.entries import Denied, Rejection, Verified, entry_from_dict
+from core.identity import Identity
+from core.state import SharedState, namespace_for
 from core.tokens import keyed_hash
 
 from .conftest import BrokenCache, make_cache
 
 TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1MSJ9.secret-signature"
-ENTRY = {"kind": "ok", "remote_id": "u1", "verified_at": 1.0}
+ENTRY = Verified(Identity(remote_id="u1"), None, 1.0, 0, None)
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -39,7 +42,7 @@ def test_different_auth_servers_get_different_namespaces(shared, clock):
     second = make_cache(shared, clock, issuer="production")
 
     assert first.token_key(TOKEN) != second.token_key(TOKEN)
-    assert first.key("breaker", "open_until") != second.key("breaker", "open_until")
+    assert first.state.key("breaker", "open_until") != second.state.key("breaker", "open_until")
 
 
 def test_namespace_is_the_issuer_never_the_url():
@@ -55,7 +58,7 @@ def test_hash_key_changes_the_token_key(shared, clock):
 
 
 def test_key_of_other_state_shares_the_namespace(vcache):
-    assert vcache.key("lease", "x") == f"t:{namespace_for('a')}:lease:x"
+    assert vcache.state.key("lease", "x") == f"t:{namespace_for('a')}:lease:x"
 
 
 # --- both levels ---------------------------------------------------------------------------
@@ -68,7 +71,7 @@ def test_put_stores_in_both_levels(vcache):
 
     assert vcache.get_local(key) == ENTRY
     assert vcache.get_shared(key) == ENTRY
-    assert vcache.shared.get(key) == ENTRY
+    assert vcache.state.shared.get(key) == ENTRY.to_dict()
 
 
 def test_local_level_expires_on_its_own_ttl(vcache, clock):
@@ -110,7 +113,7 @@ def test_negative_ttl_stores_nothing_at_all(vcache):
 
 def test_shared_value_that_is_not_an_entry_is_a_miss(vcache):
     key = vcache.token_key(TOKEN)
-    vcache.shared.set(key, "garbage", 60)
+    vcache.state.shared.set(key, "garbage", 60)
 
     assert vcache.get_shared(key) is None
 
@@ -126,9 +129,9 @@ def test_evict_forgets_both_levels(vcache):
 
 
 def test_evict_local_user_drops_only_that_users_entries(vcache):
-    vcache.put("k1", {**ENTRY, "remote_id": "u1"}, shared_ttl=60, local_ttl=5)
-    vcache.put("k2", {**ENTRY, "remote_id": "u2"}, shared_ttl=60, local_ttl=5)
-    vcache.put("k3", {"kind": "rejected", "status": 401}, shared_ttl=60, local_ttl=5)
+    vcache.put("k1", ENTRY, shared_ttl=60, local_ttl=5)
+    vcache.put("k2", replace(ENTRY, identity=Identity(remote_id="u2")), shared_ttl=60, local_ttl=5)
+    vcache.put("k3", Rejection(401, ""), shared_ttl=60, local_ttl=5)
 
     assert vcache.evict_local_user("u1") == 1
 
@@ -146,12 +149,12 @@ def test_shared_cache_that_raises_falls_back_to_this_process(broken_vcache, capl
 
     with caplog.at_level(logging.WARNING, logger="core.safecache"):
         broken_vcache.put(key, ENTRY, shared_ttl=60, local_ttl=5)
-        broken_vcache.local.clear()
+        broken_vcache.clear_local_entries()
         assert broken_vcache.get_shared(key) == ENTRY
         broken_vcache.evict(key)
         assert broken_vcache.get_shared(key) is None
 
-    assert broken_vcache.shared.primary.attempts == 1  # then left alone for a while
+    assert broken_vcache.state.shared.primary.attempts == 1  # then left alone for a while
     assert caplog.text.count("shared cache unavailable (ConnectionError)") == 1
     assert TOKEN not in caplog.text
 
@@ -164,13 +167,27 @@ def test_local_level_still_works_while_shared_cache_is_down(broken_vcache):
     assert broken_vcache.get_local(key) == ENTRY
 
 
-def test_namespace_is_built_from_the_given_issuer(clock):
-    cache = VerificationCache(
-        BrokenCache(),
-        make_cache(BrokenCache(), clock).local,
-        prefix="p",
-        issuer="b",
-        hash_key=b"",
-    )
+def test_namespace_is_built_from_the_given_issuer():
+    state = SharedState(BrokenCache(), prefix="p", issuer="b")
 
-    assert cache.base == f"p:{namespace_for('b')}"
+    assert state.base == f"p:{namespace_for('b')}"
+
+
+# --- entries at the Redis boundary ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [ENTRY, Rejection(401, "TOKEN_EXPIRED", 2_000_000_000), Denied("u1", None)],
+    ids=["verified", "rejection", "denied"],
+)
+def test_every_entry_round_trips_through_its_dict(entry):
+    assert entry_from_dict(entry.to_dict()) == entry
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "garbage", {"kind": "ok"}, {"kind": "rejected"}, {"kind": "unknown"}, {"seq": 1}],
+)
+def test_a_stored_value_that_is_no_entry_is_a_miss(value):
+    assert entry_from_dict(value) is None

@@ -4,6 +4,7 @@ LocalSignatureVerifier on its own, then wired in: the verifier consults it only 
 cannot answer (here: nothing listens at the configured URL), and a view may refuse its answers.
 """
 
+import copy
 import time
 from typing import Any, cast
 
@@ -15,13 +16,14 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from core.defaults import default_cache, default_verifier
 from core.degraded import LocalSignatureVerifier, identity_from_claims
 from core.exceptions import Rejected, Unavailable
 from core.identity import Identity, Organization
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
 from core.revocation import revoke_user
 from core.users import UserSync, snapshot
+from core.verifier import Verifier
+from core.wiring import default_cache, default_verifier
 
 pytestmark = pytest.mark.django_db
 SECRET = "degraded-tests-signing-secret-" + "0123456789" * 4  # 64+ bytes: HS512 too
@@ -147,10 +149,17 @@ def mirror(identity: Identity) -> dict[str, Any]:
     raise AssertionError("degraded answers never mirror")
 
 
+def verifier() -> Verifier:
+    """Return the default verifier with a mirroring that fails the test when it runs."""
+    twin = copy.copy(default_verifier())
+    twin.mirror = mirror
+    return twin
+
+
 def test_the_verifier_falls_back_to_it_when_the_auth_server_cannot_answer(
     degraded_settings, alice
 ) -> None:
-    verification = default_verifier().verify(token(), mirror)
+    verification = verifier().verify(token())
 
     assert verification.source == "degraded"
     assert caches["default"].get(default_cache().token_key(token())) is None  # not cached
@@ -160,7 +169,7 @@ def test_without_a_secret_the_outage_is_raised(settings, alice) -> None:
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": "http://127.0.0.1:9"}
 
     with pytest.raises(Unavailable):
-        default_verifier().verify(token(), mirror)
+        verifier().verify(token())
 
 
 def test_a_user_revoked_after_the_token_was_issued_is_not_accepted(
@@ -170,7 +179,7 @@ def test_a_user_revoked_after_the_token_was_issued_is_not_accepted(
     revoke_user(ALICE.remote_id)
 
     with pytest.raises(Unavailable):
-        default_verifier().verify(signed, mirror)
+        verifier().verify(signed)
 
 
 def test_a_rejection_by_the_auth_server_is_never_overridden(
@@ -183,7 +192,7 @@ def test_a_rejection_by_the_auth_server_is_never_overridden(
     }
 
     with pytest.raises(Rejected):
-        default_verifier().verify(token(), mirror)
+        verifier().verify(token())
 
 
 # --- what callers see ----------------------------------------------------------------------

@@ -6,9 +6,9 @@ from typing import Any
 import jwt
 import pytest
 
-from core.defaults import default_cache, default_denylist
 from core.denylist import token_digest
 from core.models import Revocation
+from core.wiring import default_cache, default_denylist
 from tests.conftest import clear_shared_cache
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +66,8 @@ def test_a_logged_out_jti_is_refused_after_its_cached_answer_is_lost() -> None:
 def test_a_jti_answer_is_cached_no_longer_than_the_token_lives() -> None:
     default_denylist().revoke_jti("jti-1", int(time.time()) + 3)
 
-    key = default_cache().key("jti", "jti-1")
-    assert 1 <= default_cache().shared.primary.ttl(key) <= 3  # type: ignore[attr-defined]
+    key = default_cache().state.key("jti", "jti-1")
+    assert 1 <= default_cache().state.shared.primary.ttl(key) <= 3  # type: ignore[attr-defined]
 
 
 def test_expired_rows_are_deleted_when_a_new_one_is_written() -> None:

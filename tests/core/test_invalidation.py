@@ -16,9 +16,13 @@ from config.settings.base import redis_cache
 from core import invalidation
 from core.cache import VerificationCache
 from core.conf import remote_auth_settings
-from core.defaults import default_cache
+from core.entries import Verified
+from core.identity import Identity
 from core.invalidation import apply, broadcast, channel, listen, redis_client
 from core.localcache import LocalTTLCache
+from core.marks import RevocationMarks
+from core.state import SharedState
+from core.wiring import default_cache
 from tests.resilience.helpers import wait_until
 
 from .conftest import make_cache
@@ -28,8 +32,8 @@ DELIVERY = 8.0
 SUBSCRIBED = 12.0
 
 
-def entry(remote_id: str) -> dict[str, Any]:
-    return {"kind": "ok", "remote_id": remote_id, "verified_at": 1.0}
+def entry(remote_id: str) -> Verified:
+    return Verified(Identity(remote_id=remote_id), None, 1.0, 0, None)
 
 
 @pytest.fixture
@@ -37,12 +41,12 @@ def filled(locmem, clock) -> VerificationCache:
     """A cache whose in-process level holds two tokens of u1 and one of u2."""
     cache = make_cache(locmem, clock)
     for name, who in (("a", "u1"), ("b", "u1"), ("c", "u2")):
-        cache.local.set(name, entry(who), 60)
+        cache.remember(name, entry(who), 60)
     return cache
 
 
 def kept(cache: VerificationCache) -> set[str]:
-    return {key for key in ("a", "b", "c") if cache.local.get(key) is not None}
+    return {key for key in ("a", "b", "c") if cache.get_local(key) is not None}
 
 
 # --- apply -----------------------------------------------------------------------------------
@@ -74,11 +78,11 @@ def test_unknown_or_incomplete_messages_change_nothing(filled, message: str) -> 
 
 
 def test_apply_never_touches_the_shared_level(filled) -> None:
-    filled.shared.set("a", entry("u1"), 60)
+    filled.state.shared.set("a", entry("u1").to_dict(), 60)
 
     apply(filled, "all *")
 
-    assert filled.shared.get("a") == entry("u1")
+    assert filled.state.shared.get("a") == entry("u1").to_dict()
 
 
 # --- without Redis ----------------------------------------------------------------------------
@@ -123,13 +127,13 @@ def receiver() -> Iterator[VerificationCache]:
     sentinel = f"sentinel-{uuid.uuid4().hex}"
 
     def delivered() -> bool:
-        cache.local.set(sentinel, entry("nobody"), 60)
+        cache.remember(sentinel, entry("nobody"), 60)
         broadcast(cache, "token", sentinel)
-        return wait_for(lambda: cache.local.get(sentinel) is None, 0.2)
+        return wait_for(lambda: cache.get_local(sentinel) is None, 0.2)
 
     wait_until(delivered, timeout=SUBSCRIBED)
     yield cache
-    cache.local.clear()
+    cache.clear_local_entries()
 
 
 def wait_for(condition: Any, timeout: float) -> bool:
@@ -140,73 +144,66 @@ def wait_for(condition: Any, timeout: float) -> bool:
     return True
 
 
-def other_process(issuer: str | None = None) -> VerificationCache:
+def other_process(issuer: str | None = None, shared: Any = None) -> VerificationCache:
     """Return a cache like this process's, with its own in-process level (another process)."""
-    return VerificationCache(
-        caches["default"],
-        LocalTTLCache(100),
+    state = SharedState(
+        shared or caches["default"],
         prefix=remote_auth_settings.CACHE_PREFIX,
         issuer=issuer or remote_auth_settings.ISSUER_ID,
-        hash_key=b"another-process",
     )
+    marks = RevocationMarks(state, local_ttl=5, local_size=100)
+    return VerificationCache(state, LocalTTLCache(100), marks=marks, hash_key=b"another-process")
 
 
 def test_a_token_broadcast_reaches_another_process(receiver) -> None:
-    receiver.local.set("tok-1", entry("u1"), 60)
-    receiver.local.set("tok-2", entry("u1"), 60)
+    receiver.remember("tok-1", entry("u1"), 60)
+    receiver.remember("tok-2", entry("u1"), 60)
 
     broadcast(other_process(), "token", "tok-1")
 
-    wait_until(lambda: receiver.local.get("tok-1") is None, DELIVERY)
-    assert receiver.local.get("tok-2") is not None
+    wait_until(lambda: receiver.get_local("tok-1") is None, DELIVERY)
+    assert receiver.get_local("tok-2") is not None
 
 
 def test_a_user_broadcast_reaches_another_process(receiver) -> None:
-    receiver.local.set("tok-1", entry("u1"), 60)
-    receiver.local.set("tok-2", entry("u2"), 60)
+    receiver.remember("tok-1", entry("u1"), 60)
+    receiver.remember("tok-2", entry("u2"), 60)
 
     broadcast(other_process(), "user", "u1")
 
-    wait_until(lambda: receiver.local.get("tok-1") is None, DELIVERY)
-    assert receiver.local.get("tok-2") is not None
+    wait_until(lambda: receiver.get_local("tok-1") is None, DELIVERY)
+    assert receiver.get_local("tok-2") is not None
 
 
 def test_an_all_broadcast_reaches_another_process(receiver) -> None:
-    receiver.local.set("tok-1", entry("u1"), 60)
+    receiver.remember("tok-1", entry("u1"), 60)
 
     broadcast(other_process(), "all", "*")
 
-    wait_until(lambda: len(receiver.local) == 0, DELIVERY)
+    wait_until(lambda: len(receiver) == 0, DELIVERY)
 
 
 def test_another_deployments_broadcasts_on_the_same_redis_are_ignored(receiver) -> None:
     elsewhere = caches.create_connection("default")  # same Redis, other KEY_PREFIX
     elsewhere.key_prefix = "another-deployment"
-    stranger = VerificationCache(
-        elsewhere,
-        LocalTTLCache(100),
-        prefix=remote_auth_settings.CACHE_PREFIX,
-        issuer=remote_auth_settings.ISSUER_ID,
-        hash_key=b"another-deployment",
-    )
-    receiver.local.set("tok-1", entry("u1"), 60)
-    receiver.local.set("marker", entry("nobody"), 60)
+    receiver.remember("tok-1", entry("u1"), 60)
+    receiver.remember("marker", entry("nobody"), 60)
 
-    broadcast(stranger, "all", "*")
+    broadcast(other_process(shared=elsewhere), "all", "*")
     broadcast(other_process(), "token", "marker")  # delivered in order, after the one above
 
-    wait_until(lambda: receiver.local.get("marker") is None, DELIVERY)
-    assert receiver.local.get("tok-1") is not None
+    wait_until(lambda: receiver.get_local("marker") is None, DELIVERY)
+    assert receiver.get_local("tok-1") is not None
 
 
 def test_another_auth_servers_broadcasts_are_ignored(receiver) -> None:
-    receiver.local.set("tok-1", entry("u1"), 60)
+    receiver.remember("tok-1", entry("u1"), 60)
     assert channel(other_process("staging")) != channel(receiver)
 
-    receiver.local.set("marker", entry("nobody"), 60)
+    receiver.remember("marker", entry("nobody"), 60)
 
     broadcast(other_process("staging"), "all", "*")
     broadcast(other_process(), "token", "marker")  # delivered in order, after the one above
 
-    wait_until(lambda: receiver.local.get("marker") is None, DELIVERY)
-    assert receiver.local.get("tok-1") is not None
+    wait_until(lambda: receiver.get_local("marker") is None, DELIVERY)
+    assert receiver.get_local("tok-1") is not None

@@ -10,9 +10,10 @@ from django.test import RequestFactory
 from core.authentication import RemoteAuth
 from core.identity import Identity
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
+from core.vocabulary import Source
 
 
-def remote_auth(source: str) -> RemoteAuth:
+def remote_auth(source: Source) -> RemoteAuth:
     return RemoteAuth(Identity(remote_id="u1"), source, 1_700_000_000.0, "0123456789ab")
 
 
@@ -28,12 +29,12 @@ def respond(auth: Any = None, *, status: int = 200) -> HttpResponse:
 
 
 @pytest.mark.parametrize("source", ["grace", "degraded"])
-def test_answers_accepted_without_the_auth_server_are_flagged(source: str) -> None:
+def test_answers_accepted_without_the_auth_server_are_flagged(source: Source) -> None:
     assert respond(remote_auth(source))[HEADER] == source
 
 
 @pytest.mark.parametrize("source", ["memory", "redis", "remote"])
-def test_vouched_answers_carry_no_flag(source: str) -> None:
+def test_vouched_answers_carry_no_flag(source: Source) -> None:
     assert not respond(remote_auth(source)).has_header(HEADER)
 
 

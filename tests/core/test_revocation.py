@@ -9,11 +9,12 @@ import jwt
 import pytest
 from django.core.cache import caches
 
-from core.cache import MARK_TTL, Mark
-from core.defaults import default_cache, default_verifier
+from core.entries import Rejection
 from core.exceptions import Rejected
 from core.invalidation import channel, redis_client
+from core.marks import MARK_TTL, Mark
 from core.revocation import revoke_all, revoke_token, revoke_user
+from core.wiring import default_cache, default_marks, default_verifier
 from tests.conftest import on_redis
 from tests.core.stored import shared, store, ttl, verified
 
@@ -46,7 +47,7 @@ def test_a_revoked_token_is_a_rejection_in_both_levels() -> None:
     revoke_token(raw)
 
     exp = jwt.decode(raw, options={"verify_signature": False})["exp"]
-    rejection = {"kind": "rejected", "status": 401, "code": "revoked", "exp": exp}
+    rejection = Rejection(401, "revoked", exp)
     assert default_cache().get_shared(key) == rejection
     # This process's own listener may already have dropped its copy on hearing the broadcast;
     # what must never remain is the positive entry.
@@ -59,7 +60,9 @@ def test_the_rejection_lives_as_long_as_the_token() -> None:
     revoke_token(raw, reason="logged_out")
 
     assert 95 <= ttl(default_cache().token_key(raw)) <= 100
-    assert shared(default_cache().token_key(raw))["code"] == "logged_out"
+    rejection = shared(default_cache().token_key(raw))
+    assert isinstance(rejection, Rejection)
+    assert rejection.code == "logged_out"
 
 
 def test_a_token_without_exp_leaves_no_key_behind() -> None:
@@ -84,10 +87,10 @@ def test_a_revoked_token_answers_401_without_asking_the_auth_server() -> None:
     raw = token()
     store(raw)
     revoke_token(raw)
-    default_cache().local.clear()  # another process: only the shared level knows
+    default_cache().clear_local_entries()  # another process: only the shared level knows
 
     with pytest.raises(Rejected) as rejected:
-        default_verifier().verify(raw, no_upstream)
+        default_verifier().verify(raw)
 
     assert rejected.value.status == 401
 
@@ -99,7 +102,7 @@ def test_a_revoked_token_stays_refused_after_a_global_flush() -> None:
     revoke_all()
 
     with pytest.raises(Rejected):
-        default_verifier().verify(raw, no_upstream)
+        default_verifier().verify(raw)
 
 
 # --- one user, everyone ----------------------------------------------------------------------
@@ -111,12 +114,12 @@ def test_revoking_a_user_drops_that_users_entries_here_and_marks_the_rest() -> N
 
     revoke_user("u1")
 
-    cache, verifier = default_cache(), default_verifier()
+    cache = default_cache()
     assert cache.get_local(alice_key) is None
     assert cache.get_local(bob_key) is not None
-    assert verifier.revoked(shared(alice_key))
-    assert not verifier.revoked(shared(bob_key))
-    mark = Mark.load(caches["default"].get(cache.key("nbf", "u1")))
+    assert default_marks().revoked(shared(alice_key))
+    assert not default_marks().revoked(shared(bob_key))
+    mark = Mark.from_dict(caches["default"].get(cache.state.key("nbf", "u1")))
     assert mark is not None
     assert before <= mark.at <= time.time()  # this service's clock at receipt
 
@@ -124,7 +127,7 @@ def test_revoking_a_user_drops_that_users_entries_here_and_marks_the_rest() -> N
 def test_a_user_mark_spares_verifications_made_after_it() -> None:
     revoke_user("u1")
 
-    assert not default_verifier().revoked(verified("u1", at=time.time() + 0.01))
+    assert not default_marks().revoked(verified("u1", at=time.time() + 0.01))
 
 
 def test_revoking_everyone_marks_every_user_and_clears_this_process() -> None:
@@ -132,10 +135,10 @@ def test_revoking_everyone_marks_every_user_and_clears_this_process() -> None:
 
     revoke_all()
 
-    cache, verifier = default_cache(), default_verifier()
-    assert len(cache.local) == 0
-    assert all(verifier.revoked(shared(key)) for key in keys)
-    assert not verifier.revoked(verified("u3", at=time.time() + 0.01))
+    cache = default_cache()
+    assert len(cache) == 0
+    assert all(default_marks().revoked(shared(key)) for key in keys)
+    assert not default_marks().revoked(verified("u3", at=time.time() + 0.01))
 
 
 def test_marks_outlive_every_entry_they_invalidate() -> None:
@@ -144,7 +147,7 @@ def test_marks_outlive_every_entry_they_invalidate() -> None:
 
     cache = default_cache()
     for who in ("u1", "*"):
-        assert MARK_TTL - 5 <= ttl(cache.key("nbf", who)) <= MARK_TTL
+        assert MARK_TTL - 5 <= ttl(cache.state.key("nbf", who)) <= MARK_TTL
 
 
 # --- broadcast and outage --------------------------------------------------------------------
@@ -191,15 +194,15 @@ def test_revocations_still_apply_in_this_process_while_redis_is_down(
     revoke_user("u1")
 
     cache = default_cache()
-    assert (cache.get_local(cache.token_key(revoked)) or {}).get("kind") == "rejected"
+    assert isinstance(cache.get_local(cache.token_key(revoked)), Rejection)
     assert cache.get_local(user_key) is None
     assert cache.get_local(other_key) is not None
     revoke_all()
-    assert len(cache.local) == 0
+    assert len(cache) == 0
 
 
 def stored_mark(who: str) -> Mark:
-    mark = Mark.load(caches["default"].get(default_cache().key("nbf", who)))
+    mark = Mark.from_dict(caches["default"].get(default_cache().state.key("nbf", who)))
     assert mark is not None
     return mark
 

@@ -18,7 +18,7 @@ def refusal(cache, *, timestamp=str(NOW), signature=None, body=BODY, now=NOW) ->
     signature = sign(SECRET, int(timestamp), body) if signature is None else signature
     with pytest.raises(SignatureRefused) as refused:
         check(
-            cache, SECRET, timestamp=timestamp, signature=signature, body=body,
+            cache.state, SECRET, timestamp=timestamp, signature=signature, body=body,
             max_skew=SKEW, now=now,
         )  # fmt: skip
     return refused.value.code
@@ -26,7 +26,7 @@ def refusal(cache, *, timestamp=str(NOW), signature=None, body=BODY, now=NOW) ->
 
 def accept(cache, *, timestamp: int = NOW, body: bytes = BODY, now: float = NOW) -> None:
     check(
-        cache, SECRET, timestamp=str(timestamp), signature=sign(SECRET, timestamp, body),
+        cache.state, SECRET, timestamp=str(timestamp), signature=sign(SECRET, timestamp, body),
         body=body, max_skew=SKEW, now=now,
     )  # fmt: skip
 

@@ -27,7 +27,7 @@ class Store:
 
 def make_flight(cache, clock, *, sleep=None, wait: float = 3.0, on_wait=None) -> SingleFlight:
     return SingleFlight(
-        cache,
+        cache.state,
         lease=5,
         wait=wait,
         poll=1.0,
@@ -38,11 +38,11 @@ def make_flight(cache, clock, *, sleep=None, wait: float = 3.0, on_wait=None) ->
 
 
 def lease_key(cache: VerificationCache) -> str:
-    return cache.key("lease", NAME)
+    return cache.state.key("lease", NAME)
 
 
 def outcome_key(cache: VerificationCache, lease_id: str) -> str:
-    return cache.key("outcome", f"{NAME}:{lease_id}")
+    return cache.state.key("outcome", f"{NAME}:{lease_id}")
 
 
 def never_called() -> str:
@@ -79,13 +79,13 @@ def test_leader_holds_the_lease_while_working_and_releases_it(vcache, clock, sto
     seen = []
 
     def work() -> str:
-        seen.append(vcache.shared.get(lease_key(vcache)))
+        seen.append(vcache.state.shared.get(lease_key(vcache)))
         return "ok"
 
     make_flight(vcache, clock).run(NAME, work, store.read)
 
     assert isinstance(seen[0], str)
-    assert vcache.shared.get(lease_key(vcache)) is None
+    assert vcache.state.shared.get(lease_key(vcache)) is None
 
 
 @pytest.mark.parametrize(
@@ -98,40 +98,40 @@ def test_leader_failure_is_left_as_the_outcome_of_its_lease(
     leases = []
 
     def work() -> str:
-        leases.append(vcache.shared.get(lease_key(vcache)))
+        leases.append(vcache.state.shared.get(lease_key(vcache)))
         raise error
 
     with pytest.raises(type(error)):
         make_flight(vcache, clock).run(NAME, work, store.read)
 
-    outcome = vcache.shared.get(outcome_key(vcache, leases[0]))
+    outcome = vcache.state.shared.get(outcome_key(vcache, leases[0]))
     assert outcome == {"retry_after": retry_after, "reason": error.reason}
-    assert vcache.shared.get(lease_key(vcache)) is None
+    assert vcache.state.shared.get(lease_key(vcache)) is None
 
 
 def test_rejection_is_not_left_as_an_outcome(vcache, clock, store):
     leases = []
 
     def work() -> str:
-        leases.append(vcache.shared.get(lease_key(vcache)))
+        leases.append(vcache.state.shared.get(lease_key(vcache)))
         raise Rejected("401", status=401)
 
     with pytest.raises(Rejected):
         make_flight(vcache, clock).run(NAME, work, store.read)
 
-    assert vcache.shared.get(outcome_key(vcache, leases[0])) is None
-    assert vcache.shared.get(lease_key(vcache)) is None
+    assert vcache.state.shared.get(outcome_key(vcache, leases[0])) is None
+    assert vcache.state.shared.get(lease_key(vcache)) is None
 
 
 def test_leader_does_not_release_a_lease_another_process_took_over(vcache, clock, store):
     def work() -> str:
         # Our lease expired while we worked and another process leads now.
-        vcache.shared.set(lease_key(vcache), "successor", 5)
+        vcache.state.shared.set(lease_key(vcache), "successor", 5)
         return "ok"
 
     make_flight(vcache, clock).run(NAME, work, store.read)
 
-    assert vcache.shared.get(lease_key(vcache)) == "successor"
+    assert vcache.state.shared.get(lease_key(vcache)) == "successor"
 
 
 def test_shared_cache_down_means_every_caller_leads_alone(broken_vcache, clock, store):
@@ -164,7 +164,7 @@ def test_result_stored_just_before_the_lease_was_taken_is_used_not_recomputed(vc
 
 
 def test_waiter_gets_the_stored_result_without_running_work(vcache, clock, store):
-    vcache.shared.set(lease_key(vcache), "other-process", 5)
+    vcache.state.shared.set(lease_key(vcache), "other-process", 5)
     polls = []
 
     def sleep(seconds: float) -> None:
@@ -182,9 +182,9 @@ def test_waiter_gets_the_stored_result_without_running_work(vcache, clock, store
 
 
 def test_leader_failure_reaches_the_waiters_of_that_lease(vcache, clock, store):
-    vcache.shared.set(lease_key(vcache), "other-process", 5)
+    vcache.state.shared.set(lease_key(vcache), "other-process", 5)
     failure = {"retry_after": 7, "reason": "auth server said 503"}
-    vcache.shared.set(outcome_key(vcache, "other-process"), failure, OUTCOME_TTL)
+    vcache.state.shared.set(outcome_key(vcache, "other-process"), failure, OUTCOME_TTL)
 
     with pytest.raises(Unavailable) as caught:
         make_flight(vcache, clock).run(NAME, never_called, store.read)
@@ -194,8 +194,8 @@ def test_leader_failure_reaches_the_waiters_of_that_lease(vcache, clock, store):
 
 
 def test_outcome_of_an_older_lease_is_ignored(vcache, clock, store):
-    vcache.shared.set(lease_key(vcache), "current", 5)
-    vcache.shared.set(outcome_key(vcache, "older"), {"retry_after": 7, "reason": "old"}, 5)
+    vcache.state.shared.set(lease_key(vcache), "current", 5)
+    vcache.state.shared.set(outcome_key(vcache, "older"), {"retry_after": 7, "reason": "old"}, 5)
 
     def sleep(seconds: float) -> None:
         clock.advance(seconds)
@@ -240,12 +240,12 @@ def test_failure_of_a_real_leader_in_another_process_reaches_the_waiter(vcache, 
 
 
 def test_deleted_or_expired_lease_lets_a_waiter_take_over(vcache, clock, store):
-    vcache.shared.set(lease_key(vcache), "dead-process", 5)
+    vcache.state.shared.set(lease_key(vcache), "dead-process", 5)
     calls = []
 
     def sleep(seconds: float) -> None:
         clock.advance(seconds)
-        vcache.shared.delete(lease_key(vcache))  # the lease ran out
+        vcache.state.shared.delete(lease_key(vcache))  # the lease ran out
 
     def work() -> str:
         calls.append(1)
@@ -260,7 +260,7 @@ def test_deleted_or_expired_lease_lets_a_waiter_take_over(vcache, clock, store):
 
 
 def test_wait_deadline_raises_unavailable(vcache, clock, store):
-    vcache.shared.set(lease_key(vcache), "stuck-process", 5)
+    vcache.state.shared.set(lease_key(vcache), "stuck-process", 5)
     polls = []
 
     def sleep(seconds: float) -> None:

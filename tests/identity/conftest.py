@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
-from core.defaults import default_cache
+from core.wiring import default_cache
 from tests.conftest import bearer, clear_shared_cache
 
 VERIFY = "/api/auth/verify"

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from core.defaults import default_cache
 from core.models import RemoteIdentity
+from core.wiring import default_cache
 from tests.conftest import bearer
 from tests.fixtures.authserver import DemoUser, LocalAuthServer
 

@@ -19,9 +19,9 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from core.contract import validate
-from core.defaults import default_cache
 from core.identity import normalize
 from core.models import RemoteIdentity
+from core.wiring import default_cache
 
 from .conftest import Answer, LiveSession, Target, Upstream, unique_email
 from .secrets import Secret

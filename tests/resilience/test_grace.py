@@ -23,11 +23,16 @@ from core.cache import VerificationCache
 from core.client import AuthServiceClient
 from core.exceptions import Unavailable
 from core.localcache import LocalTTLCache
+from core.marks import RevocationMarks
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
+from core.mirroring import Mirror
 from core.revocation import revoke_user
 from core.singleflight import SingleFlight
+from core.state import SharedState
 from core.tokens import expiry, unverified_claims
-from core.verifier import Policy, Verifier
+from core.upstream import Upstream
+from core.verifier import Claimed, Policy, Verifier
+from core.wiring import default_user_sync
 from tests.fixtures.authserver import LocalAuthServer
 
 from .helpers import VERIFY, wait_until
@@ -68,20 +73,23 @@ class FreshOnly(Whoami):
 
 
 def build_verifier(server: LocalAuthServer, clock: FakeClock, grace: float) -> Verifier:
+    # The configured AUTH_ISSUER_ID: revoke_user writes under it.
+    state = SharedState(caches["default"], prefix="grace-tests", issuer="local")
+    marks = RevocationMarks(state, local_ttl=5, local_size=100, clock=clock)
     cache = VerificationCache(
-        caches["default"],
-        LocalTTLCache(100, clock=clock),
-        prefix="grace-tests",
-        issuer="local",  # the configured AUTH_ISSUER_ID: revoke_user writes under it
-        hash_key=b"grace-tests",
+        state, LocalTTLCache(100, clock=clock), marks=marks, hash_key=b"grace-tests"
     )
     return Verifier(
         AuthServiceClient(server.url, connect_timeout=0.5, read_timeout=1.0),
         cache,
+        marks=marks,
+        mirror=Mirror(default_user_sync),
         policy=Policy(positive_ttl=TTL, negative_ttl=10, local_ttl=5, exp_skew=5, grace=grace),
-        flight=SingleFlight(cache, lease=5, wait=2),
-        breaker=CircuitBreaker(cache, threshold=1000, cooldown=30, probe_timeout=5, clock=clock),
-        budget=UpstreamBudget(cache, per_minute=0, clock=clock),
+        flight=SingleFlight(state, lease=5, wait=2),
+        upstream=Upstream(
+            CircuitBreaker(state, threshold=1000, cooldown=30, probe_timeout=5, clock=clock),
+            UpstreamBudget(state, per_minute=0, clock=clock),
+        ),
         clock=clock,
     )
 
@@ -188,7 +196,9 @@ def test_grace_never_follows_a_401(remote_auth, demo_users, clock) -> None:
 
     assert call.get(token).status_code == 401
     clock.advance(11)
-    call.verifier.cache.shared.delete(call.verifier.cache.token_key(token))  # negative TTL over
+    call.verifier.cache.state.shared.delete(
+        call.verifier.cache.token_key(token)
+    )  # negative TTL over
     assert_unavailable(call.get(token))
 
 
@@ -207,7 +217,7 @@ def test_grace_never_reaches_past_the_tokens_exp(remote_auth, demo_users, clock)
     assert expired.status_code == 401
     assert expired.data["code"] == "token_expired"
     with pytest.raises(Unavailable):
-        call.verifier.verify(token, lambda identity: {}, exp=exp)
+        call.verifier.verify(token, Claimed(exp=exp))
 
 
 def test_grace_refuses_a_revoked_user(remote_auth, demo_users, clock, settings) -> None:

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.cache import namespace_for
 from core.conf import remote_auth_settings
-from core.defaults import default_cache, default_denylist, default_verifier
 from core.invalidation import redis_client
 from core.revocation import forget_token, revoke_all, revoke_token, revoke_user
+from core.state import namespace_for
 from core.tokens import expiry, unverified_claims
+from core.wiring import default_cache, default_denylist, default_state, default_upstream
 
 
 class Command(BaseCommand):
@@ -96,17 +96,17 @@ class Command(BaseCommand):
 
     def stats(self) -> dict[str, Any]:
         """Return what operators want to know about the cache and the auth server guards."""
-        cache, verifier = default_cache(), default_verifier()
+        state, upstream = default_state(), default_upstream()
         return {
             "authServer": remote_auth_settings.BASE_URL,
             "issuer": remote_auth_settings.ISSUER_ID,
             "namespace": namespace_for(str(remote_auth_settings.ISSUER_ID)),
-            "sharedKeys": self.count_keys(cache.base),
-            "inProcessEntries": len(cache.local),
-            "breaker": verifier.breaker.state(),
+            "sharedKeys": self.count_keys(state.base),
+            "inProcessEntries": len(default_cache()),
+            "breaker": upstream.breaker.state(),
             "budget": {
-                "perMinute": verifier.budget.per_minute,
-                "usedLastMinute": round(verifier.budget.used(), 1),
+                "perMinute": upstream.budget.per_minute,
+                "usedLastMinute": round(upstream.budget.used(), 1),
             },
         }
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         if client is None:
             return "not countable: the shared cache is not Redis"
         # Only this deployment's keys: its KEY_PREFIX and version, not another's sharing the Redis.
-        prefix = str(cache.shared.primary.make_key(base + ":"))
+        prefix = str(cache.state.shared.primary.make_key(base + ":"))
         counts: Counter[str] = Counter()
         for key in client.scan_iter(match=prefix + "*", count=1000):
             counts[key.decode()[len(prefix) :].split(":", 1)[0]] += 1

@@ -1,4 +1,4 @@
-"""The adapter's default collaborators, built from `remote_auth_settings` on first use.
+"""The composition root: the adapter's collaborators, built from `remote_auth_settings` on first use.
 
 They are rebuilt after a settings change (tests override `REMOTE_AUTH`), never at import time.
 """
@@ -21,8 +21,11 @@ from .degraded import LocalSignatureVerifier
 from .denylist import Denylist
 from .invalidation import listen
 from .localcache import LocalTTLCache
+from .marks import RevocationMarks
+from .mirroring import Mirror
 from .reachability import ReachabilityProbe
 from .singleflight import SingleFlight
+from .state import SharedState
 from .tokens import ServerTokenFormat
 from .upstream import Upstream
 from .users import UserSync
@@ -53,23 +56,39 @@ def hash_key() -> bytes:
 
 
 @cache
+def default_state() -> SharedState:
+    """Return the process-wide shared state: the safe shared cache and this namespace's keys."""
+    return SharedState(
+        caches[conf.CACHE_ALIAS], prefix=conf.CACHE_PREFIX, issuer=str(conf.ISSUER_ID)
+    )
+
+
+@cache
+def default_marks() -> RevocationMarks:
+    """Return the process-wide revocation marks."""
+    return RevocationMarks(
+        default_state(),
+        local_ttl=float(conf.LOCAL_CACHE_TTL),
+        local_size=int(conf.LOCAL_CACHE_SIZE),
+    )
+
+
+@cache
 def default_cache() -> VerificationCache:
     """Return the process-wide two-level verification cache."""
-    verification_cache = VerificationCache(
-        caches[conf.CACHE_ALIAS],
+    return VerificationCache(
+        default_state(),
         LocalTTLCache(int(conf.LOCAL_CACHE_SIZE)),
-        prefix=conf.CACHE_PREFIX,
-        issuer=str(conf.ISSUER_ID),
+        marks=default_marks(),
         hash_key=hash_key(),
     )
-    return verification_cache
 
 
 @cache
 def default_denylist() -> Denylist:
     """Return the process-wide record of durable revocations."""
     return Denylist(
-        default_cache(),
+        default_state(),
         issuer=str(conf.ISSUER_ID),
         user_ttl=float(conf.USER_REVOCATION_TTL),
         skew=float(conf.EXP_SKEW),
@@ -78,13 +97,31 @@ def default_denylist() -> Denylist:
 
 
 @cache
+def default_upstream() -> Upstream:
+    """Return the breaker and budget every call to the auth server goes through."""
+    state = default_state()
+    return Upstream(
+        CircuitBreaker(
+            state,
+            threshold=int(conf.BREAKER_THRESHOLD),
+            cooldown=float(conf.BREAKER_COOLDOWN),
+            probe_timeout=float(conf.CONNECT_TIMEOUT) + float(conf.READ_TIMEOUT) + 1,
+        ),
+        UpstreamBudget(
+            state, per_minute=int(conf.BUDGET_PER_MINUTE), per_client=int(conf.BUDGET_PER_CLIENT)
+        ),
+    )
+
+
+@cache
 def default_verifier() -> Verifier:
-    """Return the process-wide verifier with its breaker, budget and single-flight."""
-    shared = default_cache()
+    """Return the process-wide verifier with its cache, marks, single-flight and upstream gate."""
     listen(default_cache)
     return Verifier(
         default_client(),
-        shared,
+        default_cache(),
+        marks=default_marks(),
+        mirror=Mirror(default_user_sync),
         policy=Policy(
             positive_ttl=float(conf.POSITIVE_TTL),
             negative_ttl=float(conf.NEGATIVE_TTL),
@@ -93,22 +130,12 @@ def default_verifier() -> Verifier:
             grace=float(conf.GRACE_SECONDS),
         ),
         flight=SingleFlight(
-            shared,
+            default_state(),
             lease=float(conf.SINGLE_FLIGHT_LEASE),
             wait=float(conf.SINGLE_FLIGHT_WAIT),
             on_wait=metrics.FLIGHT_WAITS.inc,
         ),
-        breaker=CircuitBreaker(
-            shared,
-            threshold=int(conf.BREAKER_THRESHOLD),
-            cooldown=float(conf.BREAKER_COOLDOWN),
-            probe_timeout=float(conf.CONNECT_TIMEOUT) + float(conf.READ_TIMEOUT) + 1,
-        ),
-        budget=UpstreamBudget(
-            shared,
-            per_minute=int(conf.BUDGET_PER_MINUTE),
-            per_client=int(conf.BUDGET_PER_CLIENT),
-        ),
+        upstream=default_upstream(),
         degraded=LocalSignatureVerifier(conf.JWT_SECRET, str(conf.ISSUER_ID))
         if conf.JWT_SECRET
         else None,
@@ -131,9 +158,9 @@ def server_token_format() -> ServerTokenFormat | None:
     )
 
 
-def default_upstream() -> Upstream:
-    """Return the breaker and budget every call to the auth server goes through."""
-    return default_verifier().upstream
+def breaker_state() -> str:
+    """Return the circuit breaker's state word, read at scrape time (a StateCollector source)."""
+    return str(default_upstream().breaker.state()["state"])
 
 
 @cache
@@ -152,7 +179,10 @@ def reset_defaults(**kwargs: Any) -> None:
     """Forget every default collaborator so the next use rebuilds it from current settings."""
     factories = (
         default_client,
+        default_state,
+        default_marks,
         default_cache,
+        default_upstream,
         default_denylist,
         default_verifier,
         default_user_sync,
