@@ -49,7 +49,7 @@ def local_account() -> dict[str, str]:
     return {"username": "ops", "password": "a-long-local-password"}
 
 
-def token_answers(api: APIClient, remote_auth: Any, alice: Any) -> dict[str, Any]:
+def token_answers(api: APIClient, remote_auth: Any, alice: Any) -> dict[tuple[str, str], Any]:
     """Return the answer of every token endpoint, each a success carrying tokens."""
     login = api.post("/api/auth/login", {"email": alice.email, "password": alice.password})
     refresh = api.post("/api/auth/refresh", {"refreshToken": login.json()["refreshToken"]})

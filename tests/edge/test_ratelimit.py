@@ -1,6 +1,5 @@
 """Rate limits per caller (apps.edge.ratelimit): a token bucket in Redis, one round trip a request."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,7 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django_redis import get_redis_connection
 from redis.connection import AbstractConnection
-from rest_framework.test import APIClient
 
 from apps.edge.ratelimit import TokenBucket
 from tests.conftest import bearer, on_redis
@@ -35,7 +33,7 @@ def limited(settings: Any) -> Any:
 
 
 @pytest.fixture
-def round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """Record every command sent to Redis (one packet is one round trip)."""
     sent: list[bytes] = []
     original = AbstractConnection.send_packed_command
@@ -51,7 +49,7 @@ def round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
     return sent
 
 
-def statuses(api: APIClient, token: str, count: int) -> list[int]:
+def statuses(api, token: str, count: int) -> list[int]:
     return [api.get(VERIFY, **bearer(token)).status_code for _ in range(count)]
 
 
