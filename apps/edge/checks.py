@@ -1,9 +1,9 @@
-"""System checks of the edge settings (ids edge.E001…)."""
+"""System checks of the edge settings (ids edge.E001, edge.W001)."""
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from .ratelimit import configured_rate
 
@@ -23,3 +23,18 @@ def check_rate_limit(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             )
         ]
     return []
+
+
+@register()
+def check_rate_limit_store(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when a rate limit is set but the default cache is not Redis (it is then not applied)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if not settings.API_RATE_LIMIT or backend.startswith("django_redis."):
+        return []
+    return [
+        Warning(
+            "API_RATE_LIMIT is set but the default cache is not Redis: no rate limit is applied.",
+            hint="Set REDIS_URL.",
+            id="edge.W001",
+        )
+    ]

@@ -14,6 +14,7 @@ from tests.conftest import bearer, on_redis
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/auth/verify"
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
 @pytest.fixture
@@ -120,3 +121,11 @@ def test_a_malformed_rate_is_a_system_check_error(settings, rate, burst) -> None
 
     with pytest.raises(SystemCheckError, match=r"edge\.E001"):
         call_command("check")
+
+
+def test_a_rate_limit_without_redis_is_a_system_check_warning(settings) -> None:
+    settings.API_RATE_LIMIT = "100/min"
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": LOCMEM}}
+
+    with pytest.raises(SystemCheckError, match=r"edge\.W001"):
+        call_command("check", "--fail-level", "WARNING")
