@@ -69,11 +69,13 @@ bench: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench
 	$(PY) -m bench.workers
+	$(PY) -m bench.ratelimit
 
 bench-quick: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench --quick
 	$(PY) -m bench.workers --quick
+	$(PY) -m bench.ratelimit --calls 1000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -39,6 +39,7 @@ class RevocationView(APIView):
     """Revoke every cached token of a remote user, and optionally disable the local user."""
 
     authentication_classes: list[type] = []
+    throttle_classes: list[type] = []  # probes and the auth server are never rate-limited
     permission_classes = [AllowAny]
 
     @extend_schema(

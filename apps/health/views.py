@@ -25,6 +25,7 @@ class LivenessView(APIView):
     """Answer 200 while the process can serve requests."""
 
     authentication_classes: list[type] = []
+    throttle_classes: list[type] = []  # probes and the auth server are never rate-limited
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -88,6 +89,7 @@ class ReadinessView(APIView):
     """
 
     authentication_classes: list[type] = []
+    throttle_classes: list[type] = []  # probes and the auth server are never rate-limited
     permission_classes = [AllowAny]
     required = {"database": check_database}
     optional = {"cache": check_cache, "authServer": check_auth_server}

@@ -112,9 +112,13 @@ UNVERIFIED_TOKENS = {
     "too_many_unverified_tokens": "this client address spent its share of the calls to the auth "
     "server (`AUTH_UPSTREAM_BUDGET_PER_CLIENT` per minute); tokens already verified still work",
 }
+CALLER_RATE = {
+    "throttled": "this caller spent its rate limit (`API_RATE_LIMIT` with bursts of "
+    "`API_RATE_BURST`; off unless set)",
+}
 TOO_MANY_UNVERIFIED_TOKENS = ErrorResponse(
-    "Too many new tokens from this client address.",
-    UNVERIFIED_TOKENS,
+    "Too many requests from this caller, or new tokens from this client address.",
+    {**UNVERIFIED_TOKENS, **CALLER_RATE},
     headers=RETRY_AFTER,
     component="TooManyUnverifiedTokens",
 )

@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from corsheaders.defaults import default_headers
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
+    "csp",
     "core",
     "apps.health",
     "apps.authentication",
@@ -35,11 +39,15 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.subscriptions",
     "apps.openapi",
+    "apps.edge",
 ]
 
 MIDDLEWARE = [
     "apps.observability.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "apps.edge.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,7 +82,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` puts the admin's and the API docs' files (WhiteNoise serves them).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Database ------------------------------------------------------------------------------
@@ -170,7 +179,35 @@ REST_FRAMEWORK = {
         "refresh": env("REFRESH_THROTTLE_RATE", default="30/min"),
         "logout": env("LOGOUT_THROTTLE_RATE", default="30/min"),
     },
+    # Per caller (apps.edge.ratelimit), off until API_RATE_LIMIT is set; views with throttles of
+    # their own (login, refresh, logout, POST /api/token/) keep only those.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.edge.ratelimit.CallerRateThrottle"],
     "UNAUTHENTICATED_USER": None,
+}
+# Sustained rate per caller ("100/min"; unset: no rate limit) and the burst allowed on top of it.
+API_RATE_LIMIT: str = env("API_RATE_LIMIT", default="")
+API_RATE_BURST: int = env.int("API_RATE_BURST", default=50)
+
+# --- Edge: CORS, Content-Security-Policy (apps.edge, README "Security at the edge") -------------
+# Browser origins allowed to call /api/ with credentials (comma-separated); none by default.
+CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
+CORS_EXPOSE_HEADERS = ["Retry-After", "WWW-Authenticate", "X-Request-ID"]
+# The HTML pages (admin, Swagger UI) load nothing from elsewhere and run no inline script; the one
+# inline <style> of Swagger UI carries the request's nonce (apps/openapi/templates).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 # --- OpenAPI (drf-spectacular): GET /api/schema/ and /api/docs/ ------------------------------

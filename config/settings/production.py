@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, REMOTE_AUTH, SIMPLE_JWT, env
+from .base import LOGGING, MIDDLEWARE, REMOTE_AUTH, SIMPLE_JWT, env
 
 
 def required(name: str) -> str:
@@ -31,3 +31,27 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Edge: HSTS, HTTPS, static files (README "Security at the edge") ------------------------------
+# Sent on HTTPS answers only (X-Forwarded-Proto from a trusted proxy says which ones are).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# TLS ends at the proxy, which redirects to HTTPS itself; on, probes and the gateway stay on HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$", r"^api/auth/forward$"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W008",  # SECURE_SSL_REDIRECT off: TLS ends at the proxy (an environment choice).
+    "security.W021",  # SECURE_HSTS_PRELOAD off: preload lists are an opt-in (hard to leave).
+]
+# gunicorn serves the admin's and the API docs' static files itself (after collectstatic).
+_AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [
+    *MIDDLEWARE[:_AFTER_SECURITY],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_AFTER_SECURITY:],
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
