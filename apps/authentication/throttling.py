@@ -2,7 +2,9 @@
 
 Password guessing is limited per client address and per (account, client address), never per
 account alone: anyone could otherwise lock the break-glass superuser out by guessing wrong. The
-same throttles guard the admin login, a plain Django view, through `throttled`.
+same throttles guard the admin login, a plain Django view, through `throttled`. Counts live in
+the adapter's outage-safe shared cache: while Redis is down each process goes on counting in
+memory, so an outage never switches password throttling off.
 """
 
 import hashlib
@@ -15,12 +17,26 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.clientaddr import client_key
+from core.defaults import default_cache
 
 ACCOUNT_FIELDS = ("username", "email")
 
 
+class SharedCounts:
+    """The throttles' store as DRF calls it (`get` with a default, `set`), on core's shared cache."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = default_cache().shared.get(key)
+        return default if value is None else value
+
+    def set(self, key: str, value: Any, timeout: int) -> None:
+        default_cache().shared.set(key, value, int(timeout))
+
+
 class ClientRateThrottle(SimpleRateThrottle):
     """Limit requests per client address at the rate of `scope`, read when used (not at import)."""
+
+    cache = SharedCounts()  # type: ignore[assignment]  # DRF only calls get and set
 
     def get_rate(self) -> str | None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
