@@ -99,15 +99,18 @@ class PassThroughView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    def upstream(self, call: Any, **kwargs: Any) -> Any:
+    def upstream(self, call: Any, *, own_limit: bool = False, **kwargs: Any) -> Any:
         """Return `call(**kwargs)`, run under the breaker, the budget and this client's share."""
-        return default_upstream().call(lambda: call(**kwargs), client=client_key(self.request.META))
+        return default_upstream().call(
+            lambda: call(**kwargs), client=client_key(self.request.META), own_limit=own_limit
+        )
 
     def forward(self, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
         """Call the auth server; map its refusals to `rejected`, its outages to 503 and a spent
-        client share to 429."""
+        client share to 429. The auth server's own login limit (its 429) answers this caller 503
+        and opens no breaker."""
         try:
-            data: dict[str, Any] = self.upstream(call, **kwargs)
+            data: dict[str, Any] = self.upstream(call, own_limit=True, **kwargs)
         except ShareSpent as exc:
             raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:

@@ -163,6 +163,30 @@ def test_refresh_and_logout_floods_never_draw_a_429_from_the_auth_server(
     assert login.status_code == 200
 
 
+def test_the_auth_servers_login_limit_never_opens_the_breaker_for_everyone(
+    guarded, auth, demo_users
+) -> None:
+    # Real servers limit logins per IP (10 a minute, or per 15 minutes), and every login through
+    # SaaS Admin comes from its one address: a few wrong passwords draw that 429.
+    auth.use_profile("contract", login_limit=2)
+    attacker = client_from(ATTACKER)
+    guesses = [
+        attacker.post(
+            f"{guarded.url}/api/auth/login", json={"email": f"u{n}@x.test", "password": "wrong"}
+        )
+        for n in range(3)
+    ]
+
+    user = client_from(VICTIM).get(
+        guarded.url + VERIFY, headers=bearer(auth.mint_token(demo_users["alice"].email))
+    )
+
+    assert [r.status_code for r in guesses] == [401, 401, 503]
+    assert int(guesses[2].headers["Retry-After"]) >= 1
+    assert user.status_code == 200
+    assert user.json()["verification"]["source"] == "remote"
+
+
 def test_spoofed_x_forwarded_for_bypasses_no_throttle_and_locks_out_nobody(
     guarded, auth, demo_users
 ) -> None:
