@@ -24,10 +24,10 @@ from core.authentication import (
 )
 from core.clientaddr import client_key
 from core.conf import remote_auth_settings
-from core.defaults import default_client, default_upstream
+from core.defaults import default_client, default_upstream, server_token_format
 from core.exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 from core.revocation import revoke_token
-from core.tokens import is_local, unverified_claims
+from core.tokens import NotServerToken, is_local, unverified_claims
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .login import close_session, login_identity
@@ -225,7 +225,8 @@ class LogoutView(PassThroughView):
         "auth server cannot be reached; `upstreamConfirmed` says whether it confirmed the "
         "logout. A local (simplejwt) access token is refused until it expires and the "
         "`refreshToken` sent with it is blacklisted (`upstreamConfirmed` is false: the auth "
-        "server is not asked). A value without a readable `exp` stores nothing.",
+        "server is not asked). A value without a readable `exp` stores nothing, and one the auth "
+        "server cannot have issued (`AUTH_TOKEN_FORMAT=jwt`) is not sent to it either.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
@@ -247,14 +248,30 @@ class LogoutView(PassThroughView):
         if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
             log_out_local(token, body.validated_data.get("refreshToken"))
             return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": False})
+        token = token if token and could_be_servers(token) else None
+        refresh = body.validated_data.get("refreshToken")
         if token:
             revoke_token(token)
-        # The local revocation stands whether or not the auth server confirms.
-        confirmed = close_session(
-            self.upstream, default_client(), body.validated_data.get("refreshToken"), token
+        # The local revocation stands whether or not the auth server confirms; with nothing it
+        # could have issued, the auth server is not asked at all.
+        confirmed = bool(token or refresh) and close_session(
+            self.upstream, default_client(), refresh, token
         )
         return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": confirmed})
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""
         return RemoteJWTAuthentication().authenticate_header(request)
+
+
+def could_be_servers(token: str) -> bool:
+    """Return False when `token` cannot be the auth server's (AUTH_TOKEN_FORMAT): junk is neither
+    stored nor sent upstream."""
+    token_format = server_token_format()
+    if token_format is None:
+        return True
+    try:
+        token_format.check(token)
+    except NotServerToken:
+        return False
+    return True
