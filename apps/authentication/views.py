@@ -31,7 +31,7 @@ from core.tokens import NotServerToken, is_local, unverified_claims
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .login import close_session, login_identity
-from .logout import log_out_local
+from .logout import keep_unconfirmed_logout, log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
     LOGIN_IDENTITY_UNAVAILABLE,
@@ -257,6 +257,8 @@ class LogoutView(PassThroughView):
         confirmed = bool(token or refresh) and close_session(
             self.upstream, default_client(), refresh, token
         )
+        if token and not confirmed:
+            keep_unconfirmed_logout(token)
         return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": confirmed})
 
     def get_authenticate_header(self, request: Request) -> str:
