@@ -18,6 +18,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from core.clientaddr import client_key
 from core.defaults import default_cache
+from core.text import email_key
 
 ACCOUNT_FIELDS = ("username", "email")
 
@@ -62,14 +63,18 @@ class LogoutRateThrottle(ClientRateThrottle):
 
 
 def account(request: Any) -> str:
-    """Return the account a login names (its `username` or `email` field, lower-cased), or ""."""
+    """Return the account a login names (its `username` or `email` field), or "".
+
+    In the form e-mails are compared in (NFKC, case folding): every spelling the login forms fold
+    into one account (Django's admin form applies NFKC to usernames) counts against that account.
+    """
     data = getattr(request, "data", None)
     if data is None:
         data = request.POST
     for name in ACCOUNT_FIELDS:
         value = data.get(name) if hasattr(data, "get") else None
         if isinstance(value, str) and value.strip():
-            return value.strip().lower()
+            return email_key(value)
     return ""
 
 
