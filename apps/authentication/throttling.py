@@ -87,7 +87,9 @@ class AccountRateThrottle(ClientRateThrottle):
         name = account(request)
         if not name:
             return None
-        pair = f"{name}\n{self.get_ident(request)}".encode()
+        # surrogatepass: a lone surrogate (JSON may spell one) is refused by the serializer later,
+        # never a 500 here.
+        pair = f"{name}\n{self.get_ident(request)}".encode("utf-8", "surrogatepass")
         ident = hashlib.sha256(pair).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
