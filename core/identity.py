@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .exceptions import BadResponse
-from .text import clean_text
+from .text import clean_text, has_control
 
 MAX_FIELD_LENGTH = 254
 
@@ -86,10 +86,13 @@ def find_user(body: Any) -> dict[str, Any]:
 
 
 def _user_id(user: dict[str, Any]) -> str | None:
+    """Return the user id; None when there is none, or it holds control characters or lone
+    surrogates: cleaning an id could make it another user's, so such an answer has no usable id."""
     for key in ("sub", "id", "userId"):
         value = user.get(key)
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()[:MAX_FIELD_LENGTH]
+            text = str(value).strip()
+            return None if has_control(text) else text[:MAX_FIELD_LENGTH]
     return None
 
 
@@ -132,8 +135,20 @@ def _organization(user: dict[str, Any], context: dict[str, Any]) -> Organization
 
 def _products(user: dict[str, Any], licenses: dict[str, Any]) -> tuple[str, ...]:
     raw = user.get("products")
-    codes = [p for p in raw if isinstance(p, str)] if isinstance(raw, list) else list(licenses)
-    return tuple(sorted({code.strip().lower() for code in codes if code.strip()}))
+    codes = [_text(p) for p in raw] if isinstance(raw, list) else list(licenses)
+    return tuple(sorted({code.lower() for code in codes if code}))
+
+
+def _plain(value: Any) -> Any:
+    """Return JSON data with every string, keys included, cleaned of controls and lone surrogates
+    (shown to callers as it is, it must encode as UTF-8)."""
+    if isinstance(value, str):
+        return clean_text(value, len(value))
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain(str(key)): _plain(item) for key, item in value.items()}
+    return value
 
 
 def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
@@ -141,7 +156,7 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
     user = find_user(body)
     context = unwrap(body) if isinstance(unwrap(body), dict) else {}
     raw_licenses = context.get("licenses")
-    licenses: dict[str, Any] = raw_licenses if isinstance(raw_licenses, dict) else {}
+    licenses: dict[str, Any] = _plain(raw_licenses) if isinstance(raw_licenses, dict) else {}
     verified = user.get("emailVerified")
     raw_email = user.get("email")
     email = _text(raw_email)

@@ -1,11 +1,11 @@
 """Keep derived state honest: e-mail keys follow users, and a local change to a mirrored user
-invalidates its cached tokens.
+(its record saved, or the user or its link deleted) invalidates its cached tokens.
 """
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .conf import remote_auth_settings as conf
@@ -36,3 +36,11 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
     )
     if remote_id:
         revoke_user(remote_id, revocation=False)
+
+
+@receiver(post_delete, sender=RemoteIdentity, dispatch_uid="core.link_deleted")
+def link_deleted(sender: type, instance: RemoteIdentity, **kwargs: Any) -> None:
+    """Make the cached answers of an unlinked (or deleted) user re-verify: they name a local user
+    who is gone, and the next verification decides by AUTH_PROVISIONING."""
+    if instance.issuer == conf.ISSUER_ID:
+        revoke_user(instance.remote_id, revocation=False)

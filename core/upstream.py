@@ -22,8 +22,15 @@ class Upstream:
         self.breaker = breaker
         self.budget = budget
 
-    def call(self, send: Callable[[], T], *, client: str | None = None) -> T:
-        """Return `send()`'s result; raise Unavailable or ShareSpent before it, or what it raised."""
+    def call(
+        self, send: Callable[[], T], *, client: str | None = None, own_limit: bool = False
+    ) -> T:
+        """Return `send()`'s result; raise Unavailable or ShareSpent before it, or what it raised.
+
+        `own_limit`: the endpoint has a rate limit of its own at the auth server (login, refresh:
+        per IP, and every call comes from this service's address), so its 429 says nothing about
+        the rest and leaves the breaker, which guards every verification, as it is.
+        """
         self.breaker.before_call()
         try:
             self.budget.spend(client)
@@ -36,6 +43,9 @@ class Upstream:
             self.breaker.record_success()
             raise
         except Unavailable as exc:
+            if own_limit and exc.status == 429:
+                self.breaker.release_probe()
+                raise
             self.breaker.record_failure(exc.retry_after, rate_limited=exc.status == 429)
             raise
         except BadResponse:

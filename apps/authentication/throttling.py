@@ -2,7 +2,9 @@
 
 Password guessing is limited per client address and per (account, client address), never per
 account alone: anyone could otherwise lock the break-glass superuser out by guessing wrong. The
-same throttles guard the admin login, a plain Django view, through `throttled`.
+same throttles guard the admin login, a plain Django view, through `throttled`. Counts live in
+the adapter's outage-safe shared cache: while Redis is down each process goes on counting in
+memory, so an outage never switches password throttling off.
 """
 
 import hashlib
@@ -15,12 +17,27 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.clientaddr import client_key
+from core.text import email_key
+from core.wiring import default_state
 
 ACCOUNT_FIELDS = ("username", "email")
 
 
+class SharedCounts:
+    """The throttles' store as DRF calls it (`get` with a default, `set`), on core's shared cache."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = default_state().shared.get(key)
+        return default if value is None else value
+
+    def set(self, key: str, value: Any, timeout: int) -> None:
+        default_state().shared.set(key, value, int(timeout))
+
+
 class ClientRateThrottle(SimpleRateThrottle):
     """Limit requests per client address at the rate of `scope`, read when used (not at import)."""
+
+    cache = SharedCounts()  # type: ignore[assignment]  # DRF only calls get and set
 
     def get_rate(self) -> str | None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
@@ -46,14 +63,18 @@ class LogoutRateThrottle(ClientRateThrottle):
 
 
 def account(request: Any) -> str:
-    """Return the account a login names (its `username` or `email` field, lower-cased), or ""."""
+    """Return the account a login names (its `username` or `email` field), or "".
+
+    In the form e-mails are compared in (NFKC, case folding): every spelling the login forms fold
+    into one account (Django's admin form applies NFKC to usernames) counts against that account.
+    """
     data = getattr(request, "data", None)
     if data is None:
         data = request.POST
     for name in ACCOUNT_FIELDS:
         value = data.get(name) if hasattr(data, "get") else None
         if isinstance(value, str) and value.strip():
-            return value.strip().lower()
+            return email_key(value)
     return ""
 
 
@@ -66,7 +87,9 @@ class AccountRateThrottle(ClientRateThrottle):
         name = account(request)
         if not name:
             return None
-        pair = f"{name}\n{self.get_ident(request)}".encode()
+        # surrogatepass: a lone surrogate (JSON may spell one) is refused by the serializer later,
+        # never a 500 here.
+        pair = f"{name}\n{self.get_ident(request)}".encode("utf-8", "surrogatepass")
         ident = hashlib.sha256(pair).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": ident}
 

@@ -26,12 +26,12 @@ from core.clientaddr import client_key
 from core.conf import remote_auth_settings
 from core.exceptions import BadResponse, CouldNotVouch, Rejected, ShareSpent
 from core.revocation import revoke_token
-from core.tokens import is_local, unverified_claims
-from core.wiring import default_client, default_upstream
+from core.tokens import NotServerToken, is_local, unverified_claims
+from core.wiring import default_client, default_upstream, server_token_format
 
 from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
 from .login import close_session, login_identity
-from .logout import log_out_local
+from .logout import keep_unconfirmed_logout, log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
     LOGIN_IDENTITY_UNAVAILABLE,
@@ -93,15 +93,18 @@ class PassThroughView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    def upstream(self, call: Any, **kwargs: Any) -> Any:
+    def upstream(self, call: Any, *, own_limit: bool = False, **kwargs: Any) -> Any:
         """Return `call(**kwargs)`, run under the breaker, the budget and this client's share."""
-        return default_upstream().call(lambda: call(**kwargs), client=client_key(self.request.META))
+        return default_upstream().call(
+            lambda: call(**kwargs), client=client_key(self.request.META), own_limit=own_limit
+        )
 
     def forward(self, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
         """Call the auth server; map its refusals to `rejected`, its outages to 503 and a spent
-        client share to 429."""
+        client share to 429. The auth server's own login limit (its 429) answers this caller 503
+        and opens no breaker."""
         try:
-            data: dict[str, Any] = self.upstream(call, **kwargs)
+            data: dict[str, Any] = self.upstream(call, own_limit=True, **kwargs)
         except ShareSpent as exc:
             raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:
@@ -216,7 +219,8 @@ class LogoutView(PassThroughView):
         "auth server cannot be reached; `upstreamConfirmed` says whether it confirmed the "
         "logout. A local (simplejwt) access token is refused until it expires and the "
         "`refreshToken` sent with it is blacklisted (`upstreamConfirmed` is false: the auth "
-        "server is not asked). A value without a readable `exp` stores nothing.",
+        "server is not asked). A value without a readable `exp` stores nothing, and one the auth "
+        "server cannot have issued (`AUTH_TOKEN_FORMAT=jwt`) is not sent to it either.",
         tags=["auth"],
         request=LogoutSerializer,
         auth=[{BEARER: []}, {}],  # type: ignore[list-item]  # security requirements, not names
@@ -238,14 +242,32 @@ class LogoutView(PassThroughView):
         if token and is_local(unverified_claims(token), remote_auth_settings.LOCAL_ISSUER):
             log_out_local(token, body.validated_data.get("refreshToken"))
             return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": False})
+        token = token if token and could_be_servers(token) else None
+        refresh = body.validated_data.get("refreshToken")
         if token:
             revoke_token(token)
-        # The local revocation stands whether or not the auth server confirms.
-        confirmed = close_session(
-            self.upstream, default_client(), body.validated_data.get("refreshToken"), token
+        # The local revocation stands whether or not the auth server confirms; with nothing it
+        # could have issued, the auth server is not asked at all.
+        confirmed = bool(token or refresh) and close_session(
+            self.upstream, default_client(), refresh, token
         )
+        if token and not confirmed:
+            keep_unconfirmed_logout(token)
         return Response({**LOGGED_OUT, "loggedOut": True, "upstreamConfirmed": confirmed})
 
     def get_authenticate_header(self, request: Request) -> str:
         """Keep a malformed Bearer header a 401 with its challenge (DRF makes it a 403 otherwise)."""
         return RemoteJWTAuthentication().authenticate_header(request)
+
+
+def could_be_servers(token: str) -> bool:
+    """Return False when `token` cannot be the auth server's (AUTH_TOKEN_FORMAT): junk is neither
+    stored nor sent upstream."""
+    token_format = server_token_format()
+    if token_format is None:
+        return True
+    try:
+        token_format.check(token)
+    except NotServerToken:
+        return False
+    return True

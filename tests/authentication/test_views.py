@@ -194,6 +194,29 @@ def test_a_junk_logout_stores_nothing(remote_auth, api, token) -> None:
     assert stored_ttl(token) == 0
 
 
+@pytest.mark.parametrize(
+    "token",
+    [
+        "junk-bearer-value",  # not a JWT at all
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXhwIjo0MDAwMDAwMDAwfQ.",  # alg none
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjo0MDAwMDAwMDAwfQ.c2ln",  # a 3-byte HS256 signature
+        None,  # nothing to end at all
+    ],
+)
+def test_a_logout_with_nothing_the_auth_server_could_have_issued_costs_no_call(
+    remote_auth, api, token
+) -> None:
+    remote_auth.reset_calls()
+
+    response = api.post("/api/auth/logout", {}, **(bearer(token) if token else {}))
+
+    assert response.status_code == 200
+    assert response.json()["upstreamConfirmed"] is False
+    assert remote_auth.calls("POST /api/auth/logout") == 0
+    if token:
+        assert stored_ttl(token) == 0
+
+
 def test_a_logout_is_stored_no_longer_than_the_tokens_exp(remote_auth, api, demo_users) -> None:
     token = remote_auth.mint_token(demo_users["alice"].email, ttl=5)
 

@@ -264,6 +264,20 @@ def test_locally_deactivated_user_is_401_user_inactive(remote_auth, api, demo_us
     assert response.json()["code"] == "user_inactive"
 
 
+def test_a_deleted_local_user_is_verified_afresh_not_served_from_the_cache(
+    remote_auth, api, demo_users, settings
+) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    assert api.get(VERIFY, **bearer(token)).status_code == 200
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "PROVISIONING": "deny"}
+
+    get_user_model().objects.filter(remote_identity__remote_id=demo_users["alice"].id).delete()
+    response = api.get(VERIFY, **bearer(token))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "user_not_provisioned"
+
+
 def test_provisioning_deny_refuses_unknown_users(remote_auth, api, demo_users, settings) -> None:
     settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "PROVISIONING": "deny"}
 

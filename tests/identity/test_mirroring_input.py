@@ -9,6 +9,7 @@ from core.models import RemoteIdentity
 from core.wiring import default_cache
 from tests.conftest import bearer
 from tests.fixtures.authserver import DemoUser, LocalAuthServer
+from tests.resilience.helpers import garbage_token
 
 from .conftest import VERIFY, call
 
@@ -99,3 +100,55 @@ def test_an_email_moving_between_users_never_sits_on_two_accounts(
 def emails() -> dict[str, str]:
     links = RemoteIdentity.objects.select_related("user")
     return {link.remote_id: link.user.email for link in links}
+
+
+@pytest.mark.parametrize("remote_id", ["abc\u0000def", "x\ud800", "\u0085"])
+def test_a_user_id_that_cannot_be_stored_is_503_never_500(
+    api: Any, settings: Any, fixed_upstream: Any, remote_id: str
+) -> None:
+    me = {"success": True, "data": {"user": {"sub": remote_id, "email": "x@y.test"}}}
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": fixed_upstream(me)}
+
+    response = call(api, garbage_token())
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_service_unavailable"
+    assert not RemoteIdentity.objects.exists()
+
+
+def test_lone_surrogates_in_names_and_emails_are_cleaned(
+    api: Any, settings: Any, fixed_upstream: Any
+) -> None:
+    user = {"sub": "u1", "email": "a\ud800@y.test", "firstName": "An\udfffn", "lastName": "\ud800"}
+    settings.REMOTE_AUTH = {
+        **settings.REMOTE_AUTH,
+        "BASE_URL": fixed_upstream({"success": True, "data": {"user": user}}),
+    }
+
+    response = call(api, garbage_token())
+
+    assert response.status_code == 200
+    mirrored = RemoteIdentity.objects.get(remote_id="u1").user
+    assert (mirrored.first_name, mirrored.last_name, mirrored.email) == ("Ann", "", "a@y.test")
+
+
+def test_products_and_licenses_with_lone_surrogates_are_shown_cleaned(
+    api: Any, settings: Any, fixed_upstream: Any
+) -> None:
+    me = {
+        "success": True,
+        "data": {
+            "user": {"sub": "u1", "role": "admin", "products": ["build\ud800easy", "x\u0000"]},
+            "organization": {"id": "org-1", "name": "Acme"},
+            "licenses": {"build\udfffeasy": {"tier": "pro\ud800"}},
+        },
+    }
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "BASE_URL": fixed_upstream(me)}
+
+    response = call(api, garbage_token(), "/api/organizations/org-1/")
+
+    assert response.status_code == 200
+    assert response.json()["authServer"] == {
+        "products": ["buildeasy", "x"],
+        "licenses": {"buildeasy": {"tier": "pro"}},
+    }

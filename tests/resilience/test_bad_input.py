@@ -68,3 +68,16 @@ def test_more_than_1000_form_fields_is_400(pair: Pair) -> None:
 def test_an_unknown_host_is_400_bad_host_json(pair: Pair, path: str) -> None:
     response = requests.get(pair[0].url + path, headers={"Host": "evil.test"}, timeout=10)
     assert_refused(response, 400, "bad_host")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/token/", '{"username": "\\ud800", "password": "x"}'),
+        ("/api/auth/login", '{"email": "\\ud800@b.test", "password": "x"}'),
+    ],
+)
+def test_a_lone_surrogate_in_a_login_name_is_400_not_500(pair: Pair, path: str, body: str) -> None:
+    response = pair[0].post(path, data=body, headers={"Content-Type": "application/json"})
+
+    assert_refused(response, 400, "invalid")

@@ -9,6 +9,7 @@ import time
 import jwt
 import pytest
 
+from tests.conftest import clear_shared_cache
 from tests.fixtures.api_server import ApiServer
 
 from .helpers import authcache, source, wait_until
@@ -94,6 +95,25 @@ def test_logged_out_token_stays_refused_when_the_auth_server_stops(
         response = server.verify(token)
         assert response.status_code == 401
         assert response.json()["code"] == "token_not_valid"
+
+
+def test_a_logout_the_auth_server_never_heard_of_survives_losing_redis(
+    pair, remote_auth, mirrored
+) -> None:
+    alice = mirrored["alice"]
+    token = remote_auth.login(alice.email, alice.password)["accessToken"]
+    remote_auth.fault("down")
+    logout = pair[0].post("/api/auth/logout", token)
+    assert logout.json()["upstreamConfirmed"] is False
+
+    clear_shared_cache()  # a Redis failover drops the stored rejection
+    while_down = pair[1].verify(token)
+    remote_auth.clear_faults()
+    after = pair[1].verify(token)
+
+    assert while_down.status_code == 503  # degraded mode does not take a logged-out token
+    assert after.status_code == 401  # the auth server still accepts it: it never heard
+    assert after.json()["code"] == "token_not_valid"
 
 
 def test_a_token_the_auth_server_refuses_is_never_verified_locally(

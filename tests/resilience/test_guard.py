@@ -163,6 +163,30 @@ def test_refresh_and_logout_floods_never_draw_a_429_from_the_auth_server(
     assert login.status_code == 200
 
 
+def test_the_auth_servers_login_limit_never_opens_the_breaker_for_everyone(
+    guarded, auth, demo_users
+) -> None:
+    # Real servers limit logins per IP (10 a minute, or per 15 minutes), and every login through
+    # SaaS Admin comes from its one address: a few wrong passwords draw that 429.
+    auth.use_profile("contract", login_limit=2)
+    attacker = client_from(ATTACKER)
+    guesses = [
+        attacker.post(
+            f"{guarded.url}/api/auth/login", json={"email": f"u{n}@x.test", "password": "wrong"}
+        )
+        for n in range(3)
+    ]
+
+    user = client_from(VICTIM).get(
+        guarded.url + VERIFY, headers=bearer(auth.mint_token(demo_users["alice"].email))
+    )
+
+    assert [r.status_code for r in guesses] == [401, 401, 503]
+    assert int(guesses[2].headers["Retry-After"]) >= 1
+    assert user.status_code == 200
+    assert user.json()["verification"]["source"] == "remote"
+
+
 def test_spoofed_x_forwarded_for_bypasses_no_throttle_and_locks_out_nobody(
     guarded, auth, demo_users
 ) -> None:
@@ -205,11 +229,13 @@ def test_local_password_login_is_throttled_per_account_and_address_never_per_acc
     assert owner_login.status_code == 200
 
 
-def admin_login(session: requests.Session, url: str, password: str) -> requests.Response:
+def admin_login(
+    session: requests.Session, url: str, password: str, username: str = "breakglass"
+) -> requests.Response:
     page = session.get(url)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     assert csrf is not None
-    form = {"username": "breakglass", "password": password, "csrfmiddlewaretoken": csrf[1]}
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": csrf[1]}
     return session.post(url, data=form, allow_redirects=False)
 
 
@@ -224,3 +250,21 @@ def test_admin_login_is_throttled_per_account_and_address(guarded, auth) -> None
     assert [r.status_code for r in guesses] == [200] * 3 + [429] * 2
     assert int(guesses[-1].headers["Retry-After"]) >= 1
     assert owner.status_code == 302
+
+
+def fullwidth(text: str) -> str:
+    """Return `text` in fullwidth letters, which NFKC (and so the admin's login form) folds back."""
+    return "".join(chr(ord(char) + 0xFEE0) for char in text)
+
+
+def test_admin_login_spellings_of_one_username_share_its_throttle(guarded, auth) -> None:
+    get_user_model().objects.create_superuser("breakglass", "bg@example.com", "right-password")
+    url = f"{guarded.url}/admin/login/"
+    attacker = client_from(ATTACKER)
+    spellings = ["breakglass"] + [fullwidth("breakglass"[:n]) + "breakglass"[n:] for n in (1, 2, 3)]
+
+    guesses = [
+        admin_login(attacker, url, f"guess{n}", username=name) for n, name in enumerate(spellings)
+    ]
+
+    assert [r.status_code for r in guesses] == [200] * 3 + [429]

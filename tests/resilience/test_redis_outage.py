@@ -53,3 +53,36 @@ def test_both_processes_stay_correct_without_redis(
         assert response.status_code == 503
         assert int(response.headers["Retry-After"]) >= 1
         assert source(server.verify(cached)) == "memory"
+
+
+@pytest.fixture
+def throttled_on_private_redis(private_redis, remote_auth):
+    """One process (its in-process counts are the whole story) with low password-login rates."""
+    env = {
+        "REDIS_URL": private_redis.url,
+        "LOGIN_THROTTLE_RATE": "4/min",
+        "LOGIN_ACCOUNT_THROTTLE_RATE": "2/min",
+    }
+    (server,) = start_servers(remote_auth.url, env, count=1)
+    yield server
+    assert_clean_output(stop_servers([server]))
+
+
+@pytest.mark.parametrize(
+    ("path", "account"),
+    [("/api/token/", {"username": "breakglass"}), ("/api/auth/login", {"email": "a@b.test"})],
+)
+def test_password_guessing_stays_throttled_while_redis_is_down(
+    throttled_on_private_redis, private_redis, path, account
+) -> None:
+    private_redis.stop()
+
+    answers = [
+        throttled_on_private_redis.post(path, json={**account, "password": f"guess-{n}"})
+        for n in range(3)
+    ]
+
+    assert [response.status_code for response in answers[:2]] == [401, 401]
+    assert answers[2].status_code == 429
+    assert answers[2].json()["code"] == "throttled"
+    assert int(answers[2].headers["Retry-After"]) >= 1
