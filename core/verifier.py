@@ -27,7 +27,7 @@ from .identity import Identity
 from .marks import RevocationMarks
 from .signature import SignatureCheck
 from .singleflight import SingleFlight
-from .tokens import NotServerToken, ServerTokenFormat
+from .tokens import NotServerToken, ServerTokenFormat, issued_at
 from .upstream import Upstream
 from .vocabulary import Source
 
@@ -159,7 +159,17 @@ class Verifier:
 
         if self.signature is None:
             return me()
-        return self.signature.identity(self.signature.claims(token), me)
+        claims = self.signature.claims(token)
+        identity = self.signature.identity(claims, me)
+        if self.signature.trust_claims and self._issued_before_revocation(claims, identity):
+            raise Rejected("issued before a revocation of its user", status=401, code="revoked")
+        return identity
+
+    def _issued_before_revocation(self, claims: dict[str, Any], identity: Identity) -> bool:
+        """Return True when a user (or everyone) was revoked at or after the token's `iat` (no
+        `iat`: after any revocation). Marks are the only per-user revocation a local check sees."""
+        iat = issued_at(claims)
+        return self.marks.received_after(identity.remote_id, float("-inf") if iat is None else iat)
 
     def _store_identity(self, key: str, entry: Verified) -> Verified:
         """Store and return the positive entry; raise Rejected when a revocation came first."""

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from core.degraded import LocalSignatureVerifier, identity_from_claims
+from core.degraded import LocalSignatureVerifier
 from core.exceptions import Rejected, Unavailable
-from core.identity import Identity, Organization
+from core.identity import Identity, Organization, identity_from_claims
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
 from core.revocation import revoke_user
 from core.users import UserSync, snapshot

@@ -4,7 +4,10 @@ ES256 over real HTTP, real Redis and PostgreSQL."""
 import base64
 import hashlib
 import hmac
+import io
 import json
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +16,9 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from rest_framework.test import APIClient
+from django.core.management import call_command
 
+from core.signing import sign
 from core.wiring import default_cache, default_keys
 from tests.conftest import bearer, clear_shared_cache
 
@@ -23,6 +27,7 @@ VERIFY = "/api/auth/verify"
 ME = "GET /api/auth/me"
 JWKS = "GET /.well-known/jwks.json"
 ALICE = "alice@acme.test"
+REVOCATION_SECRET = "shared-revocation-secret-for-tests"
 
 
 @pytest.fixture(params=["RS256", "ES256"])
@@ -69,13 +74,13 @@ def claims_of(token: str) -> dict[str, Any]:
     return dict(jwt.decode(token, options={"verify_signature": False}))
 
 
-def status(api: APIClient, token: str) -> int:
+def status(api: Any, token: str) -> int:
     code: int = api.get(VERIFY, **bearer(token)).status_code
     return code
 
 
 def test_jwks_valid_token_verifies_without_me_after_the_first(
-    use_mode, signed, api: APIClient, alg: str
+    use_mode, signed, api: Any, alg: str
 ) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
     token = server.mint_token(ALICE)
@@ -88,7 +93,7 @@ def test_jwks_valid_token_verifies_without_me_after_the_first(
     assert server.calls(JWKS) == 1
 
 
-def test_jwks_fetches_the_profile_once_per_user(use_mode, signed, api: APIClient) -> None:
+def test_jwks_fetches_the_profile_once_per_user(use_mode, signed, api: Any) -> None:
     server = use_mode("jwks")
 
     for _ in range(3):
@@ -98,9 +103,7 @@ def test_jwks_fetches_the_profile_once_per_user(use_mode, signed, api: APIClient
 
 
 @pytest.mark.parametrize("mode", ["jwks", "hybrid"])
-def test_forgeries_are_401_with_no_me_call(
-    use_mode, signed, api: APIClient, alg: str, mode: str
-) -> None:
+def test_forgeries_are_401_with_no_me_call(use_mode, signed, api: Any, alg: str, mode: str) -> None:
     server = use_mode(mode)
     good = server.mint_token(ALICE)
     kid = jwt.get_unverified_header(good)["kid"]
@@ -130,9 +133,7 @@ def test_forgeries_are_401_with_no_me_call(
     assert server.calls(ME) == 0
 
 
-def test_wrong_iss_and_aud_are_refused_and_right_ones_accepted(
-    use_mode, signed, api: APIClient
-) -> None:
+def test_wrong_iss_and_aud_are_refused_and_right_ones_accepted(use_mode, signed, api: Any) -> None:
     server = use_mode(
         "jwks", JWT_ISSUER="https://auth.test", JWT_AUDIENCE="saas-admin", JWKS_FETCH_PROFILE=False
     )
@@ -145,7 +146,7 @@ def test_wrong_iss_and_aud_are_refused_and_right_ones_accepted(
 
 
 def test_unknown_kid_refetches_once_then_verifies_after_rotation(
-    use_mode, signed, api: APIClient
+    use_mode, signed, api: Any
 ) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
     assert status(api, server.mint_token(ALICE)) == 200
@@ -157,7 +158,7 @@ def test_unknown_kid_refetches_once_then_verifies_after_rotation(
 
 
 def test_a_flood_of_unknown_kids_refetches_at_most_once_per_interval(
-    use_mode, signed, api: APIClient, alg: str
+    use_mode, signed, api: Any, alg: str
 ) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False, JWKS_MIN_REFRESH=3600)
     body = claims_of(server.mint_token(ALICE))
@@ -176,7 +177,7 @@ def test_a_flood_of_unknown_kids_refetches_at_most_once_per_interval(
 
 
 def test_jwks_down_with_cached_keys_keeps_verifying_and_logs_it(
-    use_mode, signed, api: APIClient, caplog: pytest.LogCaptureFixture
+    use_mode, signed, api: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False, JWKS_MAX_AGE=1)
     assert status(api, server.mint_token(ALICE)) == 200
@@ -189,7 +190,7 @@ def test_jwks_down_with_cached_keys_keeps_verifying_and_logs_it(
     assert "JWKS UNREACHABLE" in caplog.text
 
 
-def test_jwks_down_past_stale_max_is_503(use_mode, signed, api: APIClient) -> None:
+def test_jwks_down_past_stale_max_is_503(use_mode, signed, api: Any) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False, JWKS_MAX_AGE=1, JWKS_STALE_MAX=5)
     assert status(api, server.mint_token(ALICE)) == 200
     held = default_keys().held()
@@ -200,7 +201,7 @@ def test_jwks_down_past_stale_max_is_503(use_mode, signed, api: APIClient) -> No
     assert status(api, server.mint_token(ALICE)) == 503
 
 
-def test_no_keys_and_jwks_down_is_503(use_mode, signed, api: APIClient) -> None:
+def test_no_keys_and_jwks_down_is_503(use_mode, signed, api: Any) -> None:
     server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
     server.fault("down", paths=["/.well-known/"])
 
@@ -211,7 +212,7 @@ def test_no_keys_and_jwks_down_is_503(use_mode, signed, api: APIClient) -> None:
 
 
 def test_hybrid_checks_me_and_sees_a_logout_at_the_auth_server(
-    use_mode, signed, api: APIClient, demo_users
+    use_mode, signed, api: Any, demo_users
 ) -> None:
     server = use_mode("hybrid", POSITIVE_TTL=1, LOCAL_CACHE_TTL=1)
     alice = demo_users["alice"]
@@ -227,5 +228,79 @@ def test_hybrid_checks_me_and_sees_a_logout_at_the_auth_server(
     ).raise_for_status()
     default_cache().clear_local()  # as when POSITIVE_TTL has run out
     clear_shared_cache()
+
+    assert status(api, token) == 401
+
+
+# --- revocation in jwks mode ----------------------------------------------------------------
+
+
+def test_jwks_logout_through_saas_admin_refuses_the_token(
+    use_mode, signed, api, demo_users
+) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
+    alice = demo_users["alice"]
+    session = server.login(alice.email, alice.password)
+    token = session["accessToken"]
+    assert status(api, token) == 200
+
+    out = api.post(
+        "/api/auth/logout",
+        {"refreshToken": session["refreshToken"]},
+        format="json",
+        **bearer(token),
+    )
+
+    assert out.status_code == 200
+    assert status(api, token) == 401
+    default_cache().clear_local()  # another instance: only the shared cache
+    assert status(api, token) == 401
+
+
+def test_jwks_signed_user_revocation_refuses_older_tokens_only(
+    use_mode, signed, api, demo_users
+) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False, REVOCATION_SECRET=REVOCATION_SECRET)
+    alice = demo_users["alice"]
+    old = server.mint_token(ALICE)
+    assert status(api, old) == 200
+
+    body = json.dumps({"userId": alice.id, "action": "revoke_tokens"}).encode()
+    stamp = int(time.time())
+    sent = api.generic(
+        "POST",
+        "/api/auth/revocations",
+        body,
+        content_type="application/json",
+        HTTP_X_AUTH_TIMESTAMP=str(stamp),
+        HTTP_X_AUTH_SIGNATURE=sign(REVOCATION_SECRET, stamp, body),
+    )
+    later = server.mint_token(ALICE, claims={"iat": int(time.time()) + 2})
+
+    assert sent.status_code == 200
+    assert status(api, old) == 401
+    default_cache().clear_local()
+    assert status(api, old) == 401
+    assert status(api, later) == 200
+    assert server.calls(ME) == 0
+
+
+def test_jwks_authcache_revoke_user_refuses_older_tokens(use_mode, signed, api, demo_users) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
+    old = server.mint_token(ALICE)
+    assert status(api, old) == 200
+
+    call_command("authcache", "revoke", "--user", demo_users["alice"].id)
+
+    assert status(api, old) == 401
+
+
+def test_jwks_authcache_revoke_token(use_mode, signed, api, monkeypatch) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False)
+    token = server.mint_token(ALICE)
+    assert status(api, token) == 200
+    monkeypatch.setattr(sys, "stdin", io.StringIO(token + "\n"))
+
+    call_command("authcache", "revoke", "--token", "-")
 
     assert status(api, token) == 401
