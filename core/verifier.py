@@ -147,7 +147,8 @@ class Verifier:
             self._store_negative(key, Denied(identity.remote_id, exp))
             raise
         seq = self.marks.sequence_after(seq, own)
-        return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), "remote"
+        source: Source = "jwks" if self.signature and self.signature.trust_claims else "remote"
+        return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), source
 
     def _identify(self, token: str, claimed: Claimed) -> Identity:
         """Return who `token` belongs to: /me, or (jwks, hybrid) after the local signature check."""

@@ -89,6 +89,7 @@ def test_jwks_valid_token_verifies_without_me_after_the_first(
 
     assert response.status_code == 200, response.content
     assert response.json()["user"]["email"] == ALICE
+    assert response.json()["verification"]["source"] == "jwks"
     assert server.calls(ME) == 0
     assert server.calls(JWKS) == 1
 
@@ -304,3 +305,22 @@ def test_jwks_authcache_revoke_token(use_mode, signed, api, monkeypatch) -> None
     call_command("authcache", "revoke", "--token", "-")
 
     assert status(api, token) == 401
+
+
+def test_a_retired_key_stops_verifying_within_max_age(use_mode, signed, api) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False, JWKS_MAX_AGE=60, POSITIVE_TTL=1)
+    old = server.mint_token(ALICE)
+    assert status(api, old) == 200
+    held = default_keys().held()
+    assert held is not None
+    server.rotate_keys(retire=True)
+    default_cache().clear_local()
+    clear_shared_cache()  # as when the cached verification has run out
+    assert status(api, old) == 200  # the JWKS copy is younger than MAX_AGE
+
+    default_keys().clock = lambda: held.fetched_at + 61
+    default_cache().clear_local()
+    clear_shared_cache()  # the refresh throttle too
+
+    assert status(api, old) == 401
+    assert status(api, server.mint_token(ALICE)) == 200
