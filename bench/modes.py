@@ -18,7 +18,7 @@ from typing import Any
 from core.contract.probe import percentile
 
 from .processes import AuthServer
-from .services import Stores, fresh_database, setup_django
+from .services import Stores, forget_run_keys, fresh_database, setup_django
 from .stats import median
 from .tokens import REMOTE_USERS, TOKEN_TTL
 
@@ -59,13 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.modes", description=__doc__)
     parser.add_argument("--tokens", type=int, default=200, help="tokens per phase and mode")
     parser.add_argument("--alg", choices=("RS256", "ES256"), default="RS256")
+    parser.add_argument("--database", default="bench", help="PostgreSQL database name prefix")
+    parser.add_argument("--redis-db", type=int, default=14, help="Redis db number")
     args = parser.parse_args(argv)
-    stores = Stores()
+    stores = Stores(args.database, args.redis_db)
     with ExitStack() as stack:
         fresh_database(stores, stack)
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         auth = AuthServer(scratch / "authserver.log").start()
         stack.callback(auth.stop)
+        stack.callback(forget_run_keys, stores, auth.url)
         setup_django(stores.django_env(auth.url))
         from django.conf import settings
         from django.test import override_settings
