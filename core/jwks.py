@@ -71,7 +71,7 @@ class KeySet:
             raise Rejected("no kid", status=401, code="token_invalid")
         keys = self._current()
         if kid not in keys:
-            keys = self._newer() if self._claim_refresh() else self._from_shared() or keys
+            keys = self._refetched() if self._claim_refresh() else self._from_shared() or keys
         if kid not in keys:
             raise Rejected("unknown kid", status=401, code="token_invalid")
         return keys[kid]
@@ -103,6 +103,15 @@ class KeySet:
         if self._held is not None and not self._claim_refresh():
             return self._stale_keys(None)  # another process is fetching it right now
         return self._newer()
+
+    def _refetched(self) -> dict[str, PublicKey]:
+        """Refetch for an unknown kid; a failure is Unavailable (the key may have been published)."""
+        try:
+            self.refresh()
+        except CouldNotVouch as exc:
+            reason = f"JWKS not refetched for an unknown kid: {exc.reason}"
+            raise Unavailable(reason, retry_after=exc.retry_after) from exc
+        return self._keys
 
     def _newer(self) -> dict[str, PublicKey]:
         try:

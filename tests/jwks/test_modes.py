@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.management import call_command
 
 from core.signing import sign
-from core.wiring import default_cache, default_keys
+from core.wiring import default_cache, default_keys, default_upstream
 from tests.conftest import bearer, clear_shared_cache
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +324,24 @@ def test_a_retired_key_stops_verifying_within_max_age(use_mode, signed, api) -> 
 
     assert status(api, old) == 401
     assert status(api, server.mint_token(ALICE)) == 200
+
+
+def test_jwks_fetch_goes_through_the_breaker(use_mode, signed, api) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False, BREAKER_THRESHOLD=1)
+    default_upstream().breaker.record_failure()
+    server.reset_calls()
+
+    response = api.get(VERIFY, **bearer(server.mint_token(ALICE)))
+
+    assert response.status_code == 503
+    assert server.calls(JWKS) == 0
+
+
+def test_jwks_fetch_spends_the_budget(use_mode, signed, api) -> None:
+    server = use_mode("jwks", JWKS_FETCH_PROFILE=False, BUDGET_PER_MINUTE=1)
+    assert status(api, server.mint_token(ALICE)) == 200  # the JWKS fetch spent the budget
+    server.rotate_keys()
+    server.reset_calls()
+
+    assert status(api, server.mint_token(ALICE)) == 503  # the refetch finds no budget left
+    assert server.calls(JWKS) == 0
