@@ -11,6 +11,14 @@ from tests.core.test_check_auth_server import assert_no_secrets, check
 pytestmark = pytest.mark.django_db
 
 
+def check_with_login(server: Any, user: Any) -> Any:
+    """Run the command with --jwks --json, logging in as `user`."""
+    return check(
+        "--url", server.url, "--samples", "1", "--jwks", "--json",
+        "--email", user.email, "--password-stdin", stdin=user.password + "\n",
+    )  # fmt: skip
+
+
 def jwks_step(run: Any) -> dict[str, Any]:
     steps = json.loads(run.out)["steps"]
     step: dict[str, Any] = next(s for s in steps if s["name"] == "jwks")
@@ -24,10 +32,7 @@ def test_jwks_is_reported_with_its_keys_and_the_sample_verifies(
     auth_server_clean.rotate_keys(alg)
     alice = demo_users["alice"]
 
-    run = check(
-        "--url", auth_server_clean.url, "--samples", "1", "--jwks", "--json",
-        "--email", alice.email, "--password-stdin", stdin=alice.password + "\n",
-    )  # fmt: skip
+    run = check_with_login(auth_server_clean, alice)
 
     step = jwks_step(run)
     assert run.status == 0, run.message
@@ -40,12 +45,7 @@ def test_jwks_is_reported_with_its_keys_and_the_sample_verifies(
 def test_a_hs256_sample_token_does_not_verify_and_warns(
     auth_server_clean: Any, demo_users: Any
 ) -> None:
-    alice = demo_users["alice"]
-
-    run = check(
-        "--url", auth_server_clean.url, "--samples", "1", "--jwks", "--json",
-        "--email", alice.email, "--password-stdin", stdin=alice.password + "\n",
-    )  # fmt: skip
+    run = check_with_login(auth_server_clean, demo_users["alice"])
 
     step = jwks_step(run)
     assert step["status"] == "warn"
