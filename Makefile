@@ -70,12 +70,14 @@ bench: $(VENV)/.bench
 	$(PY) -m bench
 	$(PY) -m bench.workers
 	$(PY) -m bench.ratelimit
+	$(PY) -m bench.modes
 
 bench-quick: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench --quick
 	$(PY) -m bench.workers --quick
 	$(PY) -m bench.ratelimit --calls 1000
+	$(PY) -m bench.modes --tokens 50
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

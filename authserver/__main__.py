@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from .config import DEFAULT_SEED, DEV_SECRET, ENVELOPES, PROFILES, Config
+from .keys import ALGORITHMS
 from .seed import SeedError
 from .server import AuthHTTPServer, build_server
 
@@ -32,6 +33,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--secret",
         default=os.environ.get("AUTH_JWT_SECRET", DEV_SECRET),
         help="HS256 signing key (default: $AUTH_JWT_SECRET, else a public dev-only value)",
+    )
+    parser.add_argument(
+        "--algorithm", choices=ALGORITHMS, default="HS256", help="how access tokens are signed"
     )
     parser.add_argument("--access-ttl", type=int, default=900, help="access token seconds")
     parser.add_argument("--envelope", choices=ENVELOPES, default="wrapped")
@@ -65,6 +69,7 @@ def to_config(args: argparse.Namespace) -> Config:
         port=args.port,
         seed_path=args.seed,
         secret=args.secret,
+        algorithm=args.algorithm,
         access_ttl=args.access_ttl,
         envelope=args.envelope,
         rate_limit=args.rate_limit,

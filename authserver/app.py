@@ -1,6 +1,6 @@
 """Wire the parts together and run one request through the pipeline, without sockets.
 
-Pipeline for `/api/...` and `/health`: count the call, apply a matching fault, apply the
+Pipeline for `/api/...`, `/health` and the JWKS: count the call, apply a matching fault, apply the
 rate limit (`/api/` only) and the profile's login limit, then route. Control paths are only
 routed. Every error becomes a JSON error envelope; an unexpected exception is logged and
 answered as a 500.
@@ -15,6 +15,7 @@ from .config import Config
 from .control import ControlApi
 from .errors import ApiError, ServerError, TooManyRequests
 from .faults import FaultBook, apply_fault, slow_down
+from .keys import KeyRing
 from .profiles import DEFAULT_LOGIN_LIMITS, LoginLimit, Profiles, ProfileSettings
 from .ratelimit import RateLimiter
 from .routing import Route, Router
@@ -22,10 +23,11 @@ from .seed import Seed
 from .shapes import Shapes, ShapeSettings
 from .state import State
 from .tokens import TokenIssuer
-from .wire import Outcome, Request, error_response
+from .wire import Outcome, Request, Response, error_response, json_response
 
 logger = logging.getLogger(__name__)
 LOGIN = ("POST", "/api/auth/login")
+JWKS_PATH = "/.well-known/jwks.json"
 
 
 class App:
@@ -33,7 +35,7 @@ class App:
 
     def __init__(self, config: Config, seed: Seed) -> None:
         self.state = State(seed, config.refresh_ttl)
-        self.issuer = TokenIssuer(config.secret, config.access_ttl)
+        self.issuer = TokenIssuer(KeyRing(config.secret, config.algorithm), config.access_ttl)
         self.shapes = Shapes(ShapeSettings(envelope=config.envelope))
         self.profiles = Profiles(profile_settings(config), self.shapes)
         self.faults = FaultBook()
@@ -60,16 +62,22 @@ class App:
         self.profiles.restore()
         self.faults.clear()
         self.calls.clear()
+        self.issuer.keys.reset()
         if self.limiter is not None:
             self.limiter.clear()
 
     def _routes(self, control: bool) -> list[Route]:
         routes = SessionApi(self.state, self.issuer, self.profiles).routes()
+        routes.append(Route("GET", JWKS_PATH, self.jwks))
         routes += AccountApi(self.state, self.shapes).routes()
         if control:
             parts = (self.state, self.issuer, self.shapes, self.profiles, self.faults, self.calls)
             routes += ControlApi(*parts, reset=self.reset).routes()
         return routes
+
+    def jwks(self, request: Request) -> Response:
+        """Return the public keys tokens may be signed with (none while only HS256 is on)."""
+        return json_response(200, self.issuer.keys.jwks())
 
     def _dispatch(self, request: Request) -> Outcome:
         fault = None
@@ -103,4 +111,4 @@ def profile_settings(config: Config) -> ProfileSettings:
 
 def is_upstream(path: str) -> bool:
     """Return whether `path` is one the real auth server answers (counted, faultable)."""
-    return path == "/health" or path.startswith("/api/")
+    return path in ("/health", JWKS_PATH) or path.startswith("/api/")

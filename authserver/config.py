@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .keys import Algorithm
+
 Envelope = Literal["wrapped", "bare"]
 MeShape = Literal["data.user", "user", "data", "body"]
 UserIdKey = Literal["sub", "id"]
@@ -35,6 +37,7 @@ class Config:
     port: int = 4000
     seed_path: Path = DEFAULT_SEED
     secret: str = DEV_SECRET
+    algorithm: Algorithm = "HS256"
     access_ttl: int = 900
     refresh_ttl: int = REFRESH_TTL_SECONDS
     envelope: Envelope = "wrapped"

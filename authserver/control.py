@@ -1,8 +1,8 @@
 """Answer the control API under /__control__/ (only when started with --control).
 
 Tests drive the server through it: inject faults, read call counts, reset to the seed,
-edit or delete users, count open sessions, mint tokens, read verification codes, and switch
-response shapes or the whole profile (with its login limit). Control
+edit or delete users, count open sessions, mint tokens, rotate signing keys, read verification
+codes, and switch response shapes or the whole profile (with its login limit). Control
 answers are plain JSON (never enveloped), never faulted, rate-limited or counted.
 """
 
@@ -14,6 +14,7 @@ from .config import ENVELOPES, ME_SHAPES, ORG_FIELDS, PROFILES, USER_ID_KEYS, US
 from .directory import DuplicateEmail, UnknownOrganization, UnknownUser
 from .errors import BadRequest, Conflict, NotFound
 from .faults import FaultBook, FaultSpecError, parse_fault
+from .keys import ALGORITHMS
 from .models import Organization, User, user_json
 from .profiles import DEFAULT_LOGIN_LIMITS, LoginLimit, Profiles, ProfileSettings
 from .routing import Handler, Route
@@ -72,6 +73,7 @@ class ControlApi:
             ("DELETE", "/users/<ident>", self.delete_user),
             ("GET", "/sessions", self.get_sessions),
             ("POST", "/tokens", self.mint_token),
+            ("POST", "/keys", self.rotate_keys),
             ("GET", "/codes", self.get_codes),
             ("GET", "/config", self.get_config),
             ("POST", "/config", self.set_config),
@@ -153,6 +155,18 @@ class ControlApi:
             raise invalid("claims must be an object.")
         access = self._issuer.issue(user, ttl=ttl, claims=claims)
         return json_response(200, {"accessToken": access.token, "jti": access.jti})
+
+    def rotate_keys(self, request: Request) -> Response:
+        """Sign with `algorithm` (default: the current one) using a new key; `retire` unpublishes
+        that algorithm's older keys. Answers the signing algorithm and the new kid."""
+        body = request.json() if request.body.strip() else {}
+        algorithm, retire = body.get("algorithm"), body.get("retire", False)
+        if algorithm is not None and algorithm not in ALGORITHMS:
+            raise invalid(f"algorithm must be one of {', '.join(ALGORITHMS)}.")
+        if not isinstance(retire, bool):
+            raise invalid("retire must be a boolean.")
+        kid = self._issuer.keys.rotate(algorithm, retire=retire)
+        return json_response(200, {"algorithm": self._issuer.keys.algorithm, "kid": kid})
 
     def get_codes(self, request: Request) -> Response:
         """Return the latest verification code and reset token issued for ?email=."""

@@ -1,4 +1,4 @@
-"""Issue and verify access tokens (HS256 JWTs); the only module that imports PyJWT.
+"""Issue and verify access tokens (HS256 by default, or RS256/ES256 with a `kid`).
 
 Claims: sub, email, org, products, iat, exp (= iat + ttl) and a random jti. No `iss`.
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 import jwt
 
+from .keys import ASYMMETRIC, KeyRing
 from .models import User
 
 ALGORITHM = "HS256"
@@ -36,16 +37,16 @@ class AccessToken:
 
 
 class TokenIssuer:
-    """Sign access tokens for users and verify them, with one shared secret."""
+    """Sign access tokens for users with the key ring's current key, and verify them."""
 
-    def __init__(self, secret: str, ttl: int) -> None:
-        self._secret = secret
+    def __init__(self, keys: KeyRing, ttl: int) -> None:
+        self.keys = keys
         self._ttl = ttl
 
     @property
     def weak_secret(self) -> bool:
         """Return whether the secret is shorter than HS256 calls for (32 bytes)."""
-        return len(self._secret.encode()) < MIN_SECRET_BYTES
+        return len(self.keys.secret.encode()) < MIN_SECRET_BYTES
 
     def issue(
         self, user: User, ttl: int | None = None, claims: Mapping[str, Any] | None = None
@@ -66,16 +67,28 @@ class TokenIssuer:
             "jti": secrets.token_hex(16),
         }
         payload.update(claims or {})
-        token = jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+        key = self.keys.current()
+        if key is None:
+            token = jwt.encode(payload, self.keys.secret, algorithm=ALGORITHM)
+        else:
+            token = jwt.encode(payload, key.private, algorithm=key.alg, headers={"kid": key.kid})
         return AccessToken(token=token, jti=str(payload["jti"]), exp=_number(payload["exp"]))
 
     def verify(self, token: str) -> dict[str, Any]:
         """Return the claims of a valid token; raise TokenExpired or TokenError."""
         try:
+            header = jwt.get_unverified_header(token)
+            secret: Any = self.keys.secret
+            alg = ALGORITHM
+            if header.get("alg") in ASYMMETRIC:
+                key = self.keys.find(header.get("kid"))
+                if key is None:
+                    raise TokenError("unknown kid")
+                secret, alg = key.private.public_key(), key.alg
             return jwt.decode(
                 token,
-                self._secret,
-                algorithms=[ALGORITHM],
+                secret,
+                algorithms=[alg],
                 options={"require": ["exp", "sub", "jti"]},
             )
         except jwt.ExpiredSignatureError as exc:

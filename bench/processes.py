@@ -105,8 +105,16 @@ class AuthServer:
 
     def me_calls(self) -> int:
         """Return how many times GET /api/auth/me was called since the last reset."""
+        return self.calls("GET /api/auth/me")
+
+    def calls(self, key: str) -> int:
+        """Return how many times `METHOD /path` was called since the last reset."""
         counts: dict[str, int] = self._control("GET", "calls")["calls"]
-        return counts.get("GET /api/auth/me", 0)
+        return counts.get(key, 0)
+
+    def rotate_keys(self, algorithm: str) -> None:
+        """Sign with `algorithm` (RS256, ES256, HS256) from now on, under a new key."""
+        self._control("POST", "keys", json={"algorithm": algorithm})
 
     def reset_calls(self) -> None:
         """Reset the call counts only."""

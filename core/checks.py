@@ -10,6 +10,8 @@ from .clientaddr import trusted_proxies
 from .conf import CHOICES
 from .conf import remote_auth_settings as conf
 from .models import MAX_ISSUER_LENGTH
+from .tokens import asymmetric
+from .wiring import allowed_algorithms
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 AUTH_CLASS = "core.authentication.RemoteJWTAuthentication"
@@ -107,6 +109,27 @@ def _guard_messages() -> list[CheckMessage]:
     return messages
 
 
+def _mode_messages() -> list[CheckMessage]:
+    """AUTH_VERIFY_MODE: a known word, and for jwks/hybrid a public-key algorithm and JWTs."""
+    mode = conf.VERIFY_MODE
+    if mode not in CHOICES["VERIFY_MODE"]:
+        return [
+            Error(
+                "REMOTE_AUTH['VERIFY_MODE'] must be remote, jwks or hybrid.", id="remote_auth.E020"
+            )
+        ]
+    jwt_tokens = conf.TOKEN_FORMAT == "jwt"  # noqa: S105  # a format name, not a password
+    if mode != "remote" and (not asymmetric(allowed_algorithms()) or not jwt_tokens):
+        return [
+            Error(
+                f"VERIFY_MODE {mode} needs TOKEN_FORMAT jwt and a public-key algorithm "
+                "(RS*, PS*, ES*, EdDSA) in JWT_ALGORITHMS.",
+                id="remote_auth.E021",
+            )
+        ]
+    return []
+
+
 def _order_messages() -> list[CheckMessage]:
     classes = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_AUTHENTICATION_CLASSES", [])
     if not classes or classes[0] != AUTH_CLASS:
@@ -129,5 +152,6 @@ def check_remote_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
         *_cache_messages(production),
         *_ttl_messages(),
         *_guard_messages(),
+        *_mode_messages(),
         *_order_messages(),
     ]

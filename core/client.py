@@ -140,6 +140,10 @@ class AuthServiceClient:
         body = self._call("GET", "/api/auth/me", token=access_token)
         return normalize(body, expires_at=expires_at)
 
+    def jwks(self, url: str) -> Any:
+        """Return the JWKS document at `url` (absolute, or a path on the auth server)."""
+        return self._call("GET", url)
+
     def login(self, email: str, password: str) -> dict[str, Any]:
         """Return the login data (user, organization, licenses, accessToken, refreshToken?)."""
         return self._data("POST", "/api/auth/login", {"email": email, "password": password})
@@ -214,7 +218,7 @@ class AuthServiceClient:
         try:
             return self.session.request(
                 method,
-                self.base_url + path,
+                path if path.startswith(("http://", "https://")) else self.base_url + path,
                 json=json,
                 headers=headers,
                 timeout=self.timeout,

@@ -62,6 +62,19 @@ DEFAULTS: dict[str, Any] = {
         "ES384",
     ),
     "REQUIRE_EXP": True,
+    # Verification mode: remote (/me per new token) | jwks (signature checked here) | hybrid
+    # (signature checked here, then /me). See core.signature and core.jwks.
+    "VERIFY_MODE": "remote",
+    "JWKS_URL": None,  # None: BASE_URL + /.well-known/jwks.json
+    "JWT_ISSUER": None,  # None: `iss` is not checked
+    "JWT_AUDIENCE": None,  # None: a token carrying `aud` is refused
+    "JWT_LEEWAY": 30,
+    "JWT_CLAIMS": {},  # Identity field -> claim name, over core.identity.DEFAULT_CLAIMS
+    "JWKS_FETCH_PROFILE": True,
+    "JWKS_PROFILE_TTL": 3600,
+    "JWKS_MIN_REFRESH": 30,
+    "JWKS_MAX_AGE": 3600,
+    "JWKS_STALE_MAX": 24 * 3600,
     "BUDGET_PER_CLIENT": 20,
     "TRUSTED_PROXIES": (),
     # How long `authcache revoke --user` refuses a user's older tokens: the longest an access
@@ -69,7 +82,11 @@ DEFAULTS: dict[str, Any] = {
     "USER_REVOCATION_TTL": 24 * 3600,
 }
 IMPORT_STRINGS = {"USER_SYNC_CLASS"}
-CHOICES = {"PROVISIONING": {"create", "link_email", "deny"}, "TOKEN_FORMAT": {"jwt", "opaque"}}
+CHOICES = {
+    "PROVISIONING": {"create", "link_email", "deny"},
+    "TOKEN_FORMAT": {"jwt", "opaque"},
+    "VERIFY_MODE": {"remote", "jwks", "hybrid"},
+}
 
 
 class RemoteAuthSettings:

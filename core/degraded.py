@@ -6,32 +6,16 @@ mirrored are accepted (nobody is provisioned from an unvouched token), and the a
 
 import logging
 import time
-from typing import Any
 
 import jwt
 
 from .entries import Verification
-from .identity import Identity, Organization
+from .identity import identity_from_claims
 from .models import RemoteIdentity
 from .tokens import verify_signed
 from .users import snapshot
 
 logger = logging.getLogger(__name__)
-
-
-def identity_from_claims(claims: dict[str, Any]) -> Identity:
-    """Return the Identity a signed token's claims describe."""
-    org = claims.get("org")
-    products = claims.get("products")
-    return Identity(
-        remote_id=str(claims["sub"]),
-        email=claims.get("email") if isinstance(claims.get("email"), str) else None,
-        organization=Organization(id=str(org)) if isinstance(org, str) and org else None,
-        products=tuple(p for p in products if isinstance(p, str))
-        if isinstance(products, list)
-        else (),
-        expires_at=int(claims["exp"]),
-    )
 
 
 class LocalSignatureVerifier:

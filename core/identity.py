@@ -175,3 +175,46 @@ def normalize(body: Any, *, expires_at: int | None = None) -> Identity:
         licenses=licenses,
         expires_at=expires_at,
     )
+
+
+# Which claim holds each Identity field (REMOTE_AUTH["JWT_CLAIMS"] overrides any of them).
+DEFAULT_CLAIMS = {
+    "sub": "sub",
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "organization": "org",
+    "role": "role",
+    "products": "products",
+}
+
+
+def identity_from_claims(
+    claims: dict[str, Any], claim_map: dict[str, str] | None = None
+) -> Identity:
+    """Return the Identity a signed token's claims describe, read through `claim_map`.
+
+    An absent organization claim means "not said" (as a /me body without one); odd values are
+    unknown, never guessed.
+    """
+    names = {**DEFAULT_CLAIMS, **(claim_map or {})}
+
+    def text(field_name: str) -> str | None:
+        return _text(claims.get(names[field_name]))
+
+    org = claims.get(names["organization"])
+    products = claims.get(names["products"])
+    exp = claims.get("exp")
+    return Identity(
+        remote_id=str(claims[names["sub"]]),
+        email=text("email"),
+        first_name=text("first_name"),
+        last_name=text("last_name"),
+        role=text("role"),
+        organization=Organization(id=str(org)) if isinstance(org, str) and org else None,
+        organization_stated=names["organization"] in claims,
+        products=tuple(p for p in products if isinstance(p, str))
+        if isinstance(products, list)
+        else (),
+        expires_at=int(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) else None,
+    )

@@ -159,3 +159,103 @@ class ServerTokenFormat:
             )
         except jwt.PyJWTError as exc:
             raise NotServerToken("signature does not verify") from exc
+
+
+# Public-key algorithm families: the only ones a JWKS check uses (never HMAC, never `none`).
+ASYMMETRIC_PREFIXES = ("RS", "PS", "ES", "EdDSA")
+
+
+def asymmetric(algorithms: frozenset[str]) -> frozenset[str]:
+    """Return the public-key members of `algorithms`."""
+    return frozenset(alg for alg in algorithms if alg.startswith(ASYMMETRIC_PREFIXES))
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """One usable key of a JWKS: its kid, key type, declared alg (None: not said) and the key."""
+
+    kid: str
+    kty: str
+    alg: str | None
+    key: Any
+
+
+def parse_jwks(document: Any) -> tuple[list[PublicKey], list[str]]:
+    """Return the usable keys of a JWKS document and a note per key that was skipped."""
+    raw = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(raw, list):
+        return [], ["no `keys` list"]
+    keys: list[PublicKey] = []
+    skipped: list[str] = []
+    for index, item in enumerate(raw):
+        kid = item.get("kid") if isinstance(item, dict) else None
+        if not isinstance(kid, str) or not kid:
+            skipped.append(f"key {index}: no kid")
+            continue
+        try:
+            jwk = jwt.PyJWK(item)
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            skipped.append(f"key {kid}: {type(exc).__name__}")
+            continue
+        if jwk.key_type == "oct":
+            skipped.append(f"key {kid}: symmetric")
+            continue
+        alg = item.get("alg") if isinstance(item.get("alg"), str) else None
+        keys.append(PublicKey(kid, str(jwk.key_type), alg, jwk.key))
+    return keys, skipped
+
+
+def token_header(token: str) -> dict[str, Any]:
+    """Return the token's header without any check; {} when it is not a JWT."""
+    try:
+        return dict(jwt.get_unverified_header(token))
+    except jwt.PyJWTError:
+        return {}
+
+
+class SignedTokenError(ValueError):
+    """A token failed the local check; `code` says how (machine-readable), the message why."""
+
+    def __init__(self, reason: str, code: str = "token_invalid") -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """What a locally checked token must satisfy besides its signature."""
+
+    algorithms: frozenset[str]
+    issuer: str | None = None
+    audience: str | None = None
+    leeway: float = 30.0
+
+
+def verify_with_key(token: str, key: PublicKey, rules: ClaimRules) -> dict[str, Any]:
+    """Return the claims of `token` signed by `key` under `rules`; raise SignedTokenError.
+
+    A token carrying `aud` is refused unless `rules.audience` names one of them.
+    """
+    alg = token_header(token).get("alg")
+    if alg not in asymmetric(rules.algorithms) or (key.alg is not None and alg != key.alg):
+        raise SignedTokenError("algorithm not allowed for this key")
+    options: Any = {"require": ["exp", "sub"]}
+    if rules.issuer:
+        options["require"].append("iss")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key.key,
+            algorithms=[str(alg)],
+            issuer=rules.issuer,
+            audience=rules.audience,
+            leeway=rules.leeway,
+            options=options,
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise SignedTokenError("expired", "token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise SignedTokenError(type(exc).__name__) from exc
+    if expiry(claims) is None:
+        raise SignedTokenError("exp out of range")
+    return claims

@@ -5,7 +5,9 @@ verify(token, claimed): HMAC of the token, once; the in-process level, once
   └─miss→ claimed(): the token's `exp` and client, read only now (off the hot path)
   └─miss→ screen: not the auth server's token → Rejected, remembered in-process only
   └─miss→ shared cache ─hit→ Verification(source=redis)
-  └─miss→ single-flight → upstream gate (breaker, budget, client share) → client.me → mirror → store
+  └─miss→ single-flight → [jwks/hybrid: signature check, forged → Rejected with no call]
+             → identity: upstream gate (breaker, budget, client share) → client.me
+               (jwks: from the verified claims instead) → mirror → store
              └─ rejected: negative entry stored, Rejected raised
              └─ mirroring refused (UserDenied): negative entry stored, replayed as UserDenied
              └─ could not vouch: grace (bounded, opt-in) → degraded (opt-in) → raised
@@ -23,8 +25,9 @@ from .entries import Denied, Entry, Rejection, Verification, Verified
 from .exceptions import CouldNotVouch, Rejected, UserDenied
 from .identity import Identity
 from .marks import RevocationMarks
+from .signature import SignatureCheck
 from .singleflight import SingleFlight
-from .tokens import NotServerToken, ServerTokenFormat
+from .tokens import NotServerToken, ServerTokenFormat, issued_at
 from .upstream import Upstream
 from .vocabulary import Source
 
@@ -74,11 +77,13 @@ class Verifier:
         degraded: Callable[[str], Verification | None] | None = None,
         screen: ServerTokenFormat | None = None,
         denylist: Denylist | None = None,
+        signature: SignatureCheck | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.marks, self.mirror = client, cache, marks, mirror
         self.policy, self.flight, self.upstream = policy, flight, upstream
         self.degraded, self.screen, self.denylist = degraded, screen, denylist
+        self.signature = signature
         self.clock = clock
 
     def verify(
@@ -128,9 +133,7 @@ class Verifier:
         seq = self.marks.sequence()  # revocations numbered above this one win over this answer
         exp = claimed.exp
         try:
-            identity = self.upstream.call(
-                lambda: self.client.me(token, expires_at=exp), client=claimed.client
-            )
+            identity = self._identify(token, claimed)
         except Rejected as exc:
             self._store_negative(key, Rejection(exc.status, exc.code, exp))
             raise
@@ -144,7 +147,30 @@ class Verifier:
             self._store_negative(key, Denied(identity.remote_id, exp))
             raise
         seq = self.marks.sequence_after(seq, own)
-        return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), "remote"
+        source: Source = "jwks" if self.signature and self.signature.trust_claims else "remote"
+        return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), source
+
+    def _identify(self, token: str, claimed: Claimed) -> Identity:
+        """Return who `token` belongs to: /me, or (jwks, hybrid) after the local signature check."""
+
+        def me() -> Identity:
+            return self.upstream.call(
+                lambda: self.client.me(token, expires_at=claimed.exp), client=claimed.client
+            )
+
+        if self.signature is None:
+            return me()
+        claims = self.signature.claims(token)
+        identity = self.signature.identity(claims, me)
+        if self.signature.trust_claims and self._issued_before_revocation(claims, identity):
+            raise Rejected("issued before a revocation of its user", status=401, code="revoked")
+        return identity
+
+    def _issued_before_revocation(self, claims: dict[str, Any], identity: Identity) -> bool:
+        """Return True when a user (or everyone) was revoked at or after the token's `iat` (no
+        `iat`: after any revocation). Marks are the only per-user revocation a local check sees."""
+        iat = issued_at(claims)
+        return self.marks.received_after(identity.remote_id, float("-inf") if iat is None else iat)
 
     def _store_identity(self, key: str, entry: Verified) -> Verified:
         """Store and return the positive entry; raise Rejected when a revocation came first."""

@@ -4,8 +4,9 @@ ended, and what kind of entry the cache holds."""
 from typing import Literal
 
 # Where a Verification came from: this process's cache, the shared cache, the auth server just
-# now, a recent answer while the auth server cannot vouch (grace), or a local signature check.
-Source = Literal["memory", "redis", "remote", "grace", "degraded"]
+# now, a recent answer while the auth server cannot vouch (grace), or a local signature check
+# (degraded: HS256 while the auth server is down; jwks: AUTH_VERIFY_MODE=jwks, by design).
+Source = Literal["memory", "redis", "remote", "grace", "degraded", "jwks"]
 # Where an outcome was decided, for metrics and logs: a Source, or a step before or beside one.
 Stage = Source | Literal["claims", "budget", "database", "local"]
 # How one verification ended.

@@ -19,14 +19,17 @@ from .client import AuthServiceClient
 from .conf import remote_auth_settings as conf
 from .degraded import LocalSignatureVerifier
 from .denylist import Denylist
+from .identity import DEFAULT_CLAIMS
 from .invalidation import listen
+from .jwks import KeyPolicy, KeySet
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks
 from .mirroring import Mirror
 from .reachability import ReachabilityProbe
+from .signature import ProfileFill, SignatureCheck
 from .singleflight import SingleFlight
 from .state import SharedState
-from .tokens import ServerTokenFormat
+from .tokens import ClaimRules, ServerTokenFormat
 from .upstream import Upstream
 from .users import UserSync
 from .verifier import Policy, Verifier
@@ -141,18 +144,69 @@ def default_verifier() -> Verifier:
         else None,
         screen=server_token_format(),
         denylist=default_denylist(),
+        signature=signature_check(),
     )
+
+
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+@cache
+def default_keys() -> KeySet:
+    """Return the process-wide JWKS of the auth server (fetched through the upstream gate)."""
+    url = str(conf.JWKS_URL or JWKS_PATH)
+    return KeySet(
+        lambda: default_client().jwks(url),
+        default_state(),
+        default_upstream(),
+        KeyPolicy(
+            min_refresh=float(conf.JWKS_MIN_REFRESH),
+            max_age=float(conf.JWKS_MAX_AGE),
+            stale_max=float(conf.JWKS_STALE_MAX),
+        ),
+    )
+
+
+def claim_rules() -> ClaimRules:
+    """Return what a locally checked token must satisfy (public-key algorithms only)."""
+    return ClaimRules(
+        algorithms=allowed_algorithms(),
+        issuer=conf.JWT_ISSUER or None,
+        audience=conf.JWT_AUDIENCE or None,
+        leeway=float(conf.JWT_LEEWAY),
+    )
+
+
+def signature_check() -> SignatureCheck | None:
+    """Return the local signature step of `jwks` and `hybrid` modes; None in `remote` mode."""
+    if conf.VERIFY_MODE == "remote":
+        return None
+    profile = None
+    if conf.VERIFY_MODE == "jwks" and conf.JWKS_FETCH_PROFILE:
+        profile = ProfileFill(default_state(), float(conf.JWKS_PROFILE_TTL))
+    return SignatureCheck(
+        default_keys(),
+        claim_rules(),
+        trust_claims=conf.VERIFY_MODE == "jwks",
+        claim_map={**DEFAULT_CLAIMS, **dict(conf.JWT_CLAIMS)},
+        profile=profile,
+    )
+
+
+def allowed_algorithms() -> frozenset[str]:
+    """Return AUTH_JWT_ALGORITHMS as a set, `none` never among them."""
+    algorithms = conf.JWT_ALGORITHMS
+    if isinstance(algorithms, str):
+        algorithms = algorithms.split(",")
+    return frozenset(alg.strip() for alg in algorithms if alg.strip().lower() not in ("", "none"))
 
 
 def server_token_format() -> ServerTokenFormat | None:
     """Return what the auth server's tokens look like; None when they are opaque to us."""
     if conf.TOKEN_FORMAT != "jwt":  # noqa: S105  # a format name, not a password
         return None
-    algorithms = conf.JWT_ALGORITHMS
-    if isinstance(algorithms, str):
-        algorithms = algorithms.split(",")
     return ServerTokenFormat(
-        algorithms=frozenset(alg.strip() for alg in algorithms if alg.strip().lower() != "none"),
+        algorithms=allowed_algorithms(),
         require_exp=bool(conf.REQUIRE_EXP),
         secret=conf.JWT_SECRET or None,
     )
@@ -185,6 +239,7 @@ def reset_defaults(**kwargs: Any) -> None:
         default_upstream,
         default_denylist,
         default_verifier,
+        default_keys,
         default_user_sync,
         default_reachability,
     )

@@ -27,8 +27,9 @@ class VerificationSerializer(Body):
     # DRF's metaclass pops declared fields, so this does not hide Field.source at run time.
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[*get_args(Source), "local"],
-        help_text="Where the token was verified: a cache, the auth server, or (`grace`, "
-        "`degraded`) without the auth server while it is down.",
+        help_text="Where the token was verified: a cache, the auth server, its signature here "
+        "(`jwks`, AUTH_VERIFY_MODE=jwks), or (`grace`, `degraded`) without the auth server while "
+        "it is down.",
     )
     degraded = serializers.BooleanField()
 

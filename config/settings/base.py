@@ -302,6 +302,16 @@ REMOTE_AUTH: dict[str, Any] = {
             "BUDGET_PER_CLIENT": env.int("AUTH_UPSTREAM_BUDGET_PER_CLIENT", default=None),
             "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=None),
             "USER_REVOCATION_TTL": env.int("AUTH_USER_REVOCATION_TTL", default=None),
+            "VERIFY_MODE": env.str("AUTH_VERIFY_MODE", default=None),
+            "JWKS_URL": env.str("AUTH_JWKS_URL", default=None),
+            "JWT_ISSUER": env.str("AUTH_JWT_ISSUER", default=None),
+            "JWT_AUDIENCE": env.str("AUTH_JWT_AUDIENCE", default=None),
+            "JWT_LEEWAY": env.int("AUTH_JWT_LEEWAY", default=None),
+            "JWKS_FETCH_PROFILE": env.bool("AUTH_JWKS_FETCH_PROFILE", default=None),
+            "JWKS_PROFILE_TTL": env.int("AUTH_JWKS_PROFILE_TTL", default=None),
+            "JWKS_MIN_REFRESH": env.int("AUTH_JWKS_MIN_REFRESH", default=None),
+            "JWKS_MAX_AGE": env.int("AUTH_JWKS_MAX_AGE", default=None),
+            "JWKS_STALE_MAX": env.int("AUTH_JWKS_STALE_MAX", default=None),
         }.items()
         if value is not None
     },

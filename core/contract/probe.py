@@ -1,6 +1,7 @@
 """Check a running auth server against the contract: network, /health, and optionally a session.
 
-Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout.
+Steps run in order: dns → tcp → tls → health (+ latency over the samples) → login → me → logout,
+and with `jwks` given, the JWKS (its sample token: the login's, or the one given).
 What this service needs fails a step (no answer, a 5xx, no access token, no user id); what it copes
 with although the auth-server contract describes it otherwise warns. A step that finds the
 server unreachable or unavailable stops the run. A session the probe opens, it closes, whatever
@@ -19,9 +20,11 @@ import requests
 from core.client import AuthServiceClient, HealthAnswer
 from core.exceptions import AuthServiceError, BadResponse, Rejected
 from core.identity import normalize
+from core.tokens import ClaimRules
 
 from .diagnosis import Finding, diagnose
 from .exchange import Recorder
+from .keys import jwks_step
 from .network import (
     Endpoint,
     NetworkFailure,
@@ -62,11 +65,14 @@ class Probe:
         read_timeout: float,
         samples: int = 5,
         session: requests.Session | None = None,
+        jwks: tuple[str, ClaimRules] | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.jwks = jwks
         self.timeouts = (connect_timeout, read_timeout)
         self.samples = samples
         self.recorder = Recorder()
+        self._sample: str | None = None  # the login's access token, checked against the JWKS
         self.client = AuthServiceClient(
             endpoint.base_url,
             session=self.recorder.attach(session or requests.Session()),
@@ -83,6 +89,11 @@ class Probe:
             self.session(report, credentials.email, credentials.password or "")
         elif credentials.token:
             self.me(report, credentials.token, expected=None)
+        if self.jwks is not None and not report.stopped:
+            url, rules = self.jwks
+            sample = credentials.token or self._sample
+            fetch = lambda: self.client.jwks(url)  # noqa: E731
+            report.add(jwks_step(fetch, rules, sample, lambda exc: self._finding(exc).message))
         return report
 
     def network(self, report: Report) -> bool:
@@ -142,6 +153,7 @@ class Probe:
         if login is None:
             return
         token = login.get("accessToken")
+        self._sample = token if isinstance(token, str) else None
         try:
             if not isinstance(token, str):
                 report.add(Step("me", "fail", "the login answer has no accessToken", "contract"))

@@ -78,3 +78,13 @@ def test_tiny_run_reports_upstream_and_outage_phases(tiny_run: Path) -> None:
     assert [check["expected"] for check in data["upstream"]] == [5, 1]
     assert data["outage"]["trip"]["requests"] > 0
     assert [phase["expected_status"] for phase in data["outage"]["phases"]] == [503, 503, 200]
+
+
+def test_modes_bench_prints_every_mode_and_no_forgery_reaches_the_auth_server() -> None:
+    command = [sys.executable, "-m", "bench.modes", "--tokens", "3"]
+    command += ["--database", "bench_smoke_modes", "--redis-db", "13"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines()[2:]}
+    assert set(rows) == {"remote", "jwks", "hybrid"}
+    assert [rows[mode].rstrip(" |").rsplit("|", 1)[1].strip() for mode in rows] == ["3", "0", "0"]

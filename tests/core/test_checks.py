@@ -240,3 +240,29 @@ def test_trusted_proxies_and_both_token_formats_pass(settings):
         configure(settings, TOKEN_FORMAT=token_format, TRUSTED_PROXIES=["10.0.0.0/8", "::1"])
 
         assert ids() == []
+
+
+# --- E020 / E021: verification mode ---------------------------------------------------------
+
+
+def test_e020_fires_on_an_unknown_verify_mode(settings):
+    configure(settings, VERIFY_MODE="local")
+
+    assert only("remote_auth.E020").level == ERROR
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"JWT_ALGORITHMS": ["HS256", "none"]}, {"TOKEN_FORMAT": "opaque"}],
+)
+def test_e021_fires_when_jwks_mode_cannot_check_anything(settings, extra):
+    configure(settings, VERIFY_MODE="jwks", **extra)
+
+    assert only("remote_auth.E021").level == ERROR
+
+
+@pytest.mark.parametrize("mode", ["remote", "jwks", "hybrid"])
+def test_every_verify_mode_is_quiet_with_the_defaults(settings, mode):
+    configure(settings, VERIFY_MODE=mode)
+
+    assert ids() == []

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from core.degraded import LocalSignatureVerifier, identity_from_claims
+from core.degraded import LocalSignatureVerifier
 from core.exceptions import Rejected, Unavailable
-from core.identity import Identity, Organization
+from core.identity import Identity, Organization, identity_from_claims
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
 from core.revocation import revoke_user
 from core.users import UserSync, snapshot
@@ -75,9 +75,26 @@ def test_identity_from_claims_reads_the_token_claims() -> None:
         remote_id="u1",
         email="a@b.c",
         organization=Organization("o1"),
+        organization_stated=True,
         products=("all",),
         expires_at=1_900_000_000,
     )
+
+
+def test_identity_from_claims_without_an_org_claim_says_nothing_about_it() -> None:
+    identity = identity_from_claims({"sub": "u1", "exp": 1})
+
+    assert (identity.organization, identity.organization_stated) == (None, False)
+
+
+def test_identity_from_claims_reads_through_the_claims_map() -> None:
+    identity = identity_from_claims(
+        {"uid": "u9", "mail": "x@y.z", "given_name": "Ann", "tenant": "t1", "exp": 1},
+        {"sub": "uid", "email": "mail", "first_name": "given_name", "organization": "tenant"},
+    )
+
+    assert (identity.remote_id, identity.email, identity.first_name) == ("u9", "x@y.z", "Ann")
+    assert identity.organization == Organization("t1")
 
 
 @pytest.mark.parametrize(

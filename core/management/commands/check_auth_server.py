@@ -18,6 +18,7 @@ from core.contract.diagnosis import outcome
 from core.contract.network import parse_url
 from core.contract.probe import Credentials, Probe
 from core.contract.report import Report, Step
+from core.wiring import JWKS_PATH, claim_rules
 
 MAX_SAMPLES = 50
 USAGE = 2
@@ -25,7 +26,9 @@ EXIT_STATUSES = {"unreachable": 3, "unavailable": 4, "bad_response": 5, "rejecte
 HELP = """\
 Check the auth server at REMOTE_AUTH["BASE_URL"] (or --url): DNS and TCP connect time, TLS,
 /health status and body, /health latency (p50/p90/max over --samples calls) and, with
-credentials, login → /me → logout. What this service needs fails (an access token, a user id);
+credentials, login → /me → logout. In AUTH_VERIFY_MODE jwks or hybrid (or with --jwks): the JWKS
+(reachable, key types and algorithms, duplicate or missing kids, whether the sample token
+verifies). What this service needs fails (an access token, a user id);
 what it copes with although the contract says otherwise warns.
 Tokens and passwords are read from standard input or a prompt, and never printed.
 
@@ -69,6 +72,9 @@ class Command(BaseCommand):
         parser.add_argument("--connect-timeout", type=float, help="seconds (default: settings)")
         parser.add_argument("--read-timeout", type=float, help="seconds (default: settings)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--jwks", action="store_true", help="check the JWKS too (default: in jwks/hybrid mode)"
+        )
         who = parser.add_mutually_exclusive_group()
         who.add_argument(
             "--token-stdin",
@@ -116,8 +122,15 @@ class Command(BaseCommand):
         read = float(remote_auth_settings.READ_TIMEOUT) if read is None else read
         if connect <= 0 or read <= 0:
             raise CommandError("timeouts must be positive", returncode=USAGE)
+        jwks = None
+        if options.get("jwks") or remote_auth_settings.VERIFY_MODE != "remote":
+            jwks = (str(remote_auth_settings.JWKS_URL or JWKS_PATH), claim_rules())
         return Probe(
-            endpoint, connect_timeout=connect, read_timeout=read, samples=options["samples"]
+            endpoint,
+            connect_timeout=connect,
+            read_timeout=read,
+            samples=options["samples"],
+            jwks=jwks,
         )
 
     def credentials(self, options: dict[str, Any], stdin: IO[str]) -> Credentials:
