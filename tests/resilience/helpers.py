@@ -2,6 +2,7 @@
 for asynchronous outcomes (pub/sub, a cooldown, a TTL) without bare sleeps."""
 
 import json
+import math
 import threading
 import time
 import uuid
@@ -144,3 +145,14 @@ def assert_unavailable(response: requests.Response) -> None:
     assert response.status_code == 503
     assert response.json()["code"] == "auth_service_unavailable"
     assert int(response.headers["Retry-After"]) >= 1
+
+
+def sliding_limit(limit: int, started: float, ended: float) -> int:
+    """Return the most calls a sliding-minute counter of `limit` allows between two instants.
+
+    Within one minute, `limit`. A run that crosses into the next minute (a loaded machine) may add
+    the share of the new minute that has passed: the previous minute's count weighs less and less.
+    """
+    if int(started // 60) == int(ended // 60):
+        return limit
+    return limit + math.ceil(limit * (ended % 60) / 60)
