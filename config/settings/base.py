@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.subscriptions",
     "apps.openapi",
     "apps.edge",
+    "apps.gateway",
 ]
 
 MIDDLEWARE = [
