@@ -7,7 +7,7 @@ from typing import Literal
 # now, a recent answer while the auth server cannot vouch (grace), or a local signature check.
 Source = Literal["memory", "redis", "remote", "grace", "degraded"]
 # Where an outcome was decided, for metrics and logs: a Source, or a step before or beside one.
-Stage = Source | Literal["claims", "budget", "database", "local"]
+Stage = Source | Literal["claims", "budget", "database", "local", "service"]
 # How one verification ended.
 Outcome = Literal["ok", "rejected", "denied", "refused", "unavailable"]
 # What a cache entry says: vouched for, refused by the auth server, refused by provisioning.

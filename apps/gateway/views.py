@@ -50,6 +50,7 @@ class ForwardAuthView(APIView):
     """GET/HEAD /api/auth/forward: 200 with identity headers, else 401 / 403 / 429 / 503."""
 
     remote_auth_allow_degraded = True  # a cached answer keeps the gateway open in an outage
+    accepts_service_tokens = True
 
     @extend_schema(
         operation_id="auth_forward",
