@@ -93,3 +93,22 @@ def test_saas_admin_unreachable_is_503_not_500(gateway, api_server: ApiServer) -
 
     assert response.status_code == 503
     assert response.json()["code"] == "auth_service_unavailable"
+
+
+def test_a_rate_limited_caller_gets_429_with_retry_after_at_the_gateway(
+    tmp_path, remote_auth, demo_users
+) -> None:
+    limited = ApiServer(remote_auth.url, workers=1, env={"API_RATE_LIMIT": "1/hour"})
+    limited.env["API_RATE_BURST"] = "1"
+    gateway = Gateway(tmp_path, limited.start().port).start()
+    token = login(remote_auth, demo_users, "alice")
+    try:
+        assert get(gateway, "/", token).status_code == 200
+        refused = get(gateway, "/", token)
+    finally:
+        gateway.stop()
+        limited.stop()
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
