@@ -5,19 +5,23 @@ The gateway states a route's requirements on the forward URL (`?role=admin`, `?s
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.http import QueryDict
 
 from apps.organizations.ids import is_valid_organization_id
-from apps.organizations.models import Membership
 from apps.organizations.permissions import find_membership
 from apps.organizations.roles import at_least, known_role
 from core.authentication import RemoteAuth
+from core.conf import remote_auth_settings
+from core.localcache import LocalTTLCache
 
 from .exceptions import InsufficientRole, InsufficientScope, InvalidRequirement, NotAMember
 from .headers import identity_headers
 from .principal import ServiceAuth
+
+NO_ROLE = ""  # cached: no active membership of an active organization
 
 
 @dataclass(frozen=True)
@@ -63,26 +67,44 @@ def user_headers(user: Any, auth: Any, needs: Requirements) -> dict[str, str]:
     remote = auth if isinstance(auth, RemoteAuth) else None
     org = remote.identity.organization if remote else None
     org_id = needs.org or (org.id if org else None)
-    membership = active_membership(user, org_id)
-    if (needs.org or needs.role) and membership is None:
+    role = member_role(user, org_id)
+    if (needs.org or needs.role) and role is None:
         raise NotAMember()
-    if needs.role and membership is not None and not at_least(membership.role, needs.role):
+    if needs.role and role is not None and not at_least(role, needs.role):
         raise InsufficientRole()
     return identity_headers(
         {
             "X-User-Id": remote.identity.remote_id if remote else str(user.pk),
             "X-User-Email": user.email,
-            "X-User-Roles": membership.role if membership else None,
+            "X-User-Roles": role,
             "X-Organization-Id": org_id,
             "X-Auth-Source": remote.source if remote else "local",
         }
     )
 
 
-def active_membership(user: Any, org_id: str | None) -> Membership | None:
-    """Return the user's active membership of an active organization `org_id`, else None."""
-    membership = find_membership(user, org_id) if org_id else None
-    return membership if membership and membership.organization.is_active else None
+@cache
+def member_roles() -> LocalTTLCache:
+    """Return this process's cache of membership roles by (user, organization)."""
+    return LocalTTLCache(int(remote_auth_settings.LOCAL_CACHE_SIZE))
+
+
+def member_role(user: Any, org_id: str | None) -> str | None:
+    """Return the user's role in active organization `org_id` by an active membership, else None.
+
+    Remembered for LOCAL_CACHE_TTL seconds (as long as a revocation may take to reach this
+    process), so a gateway's steady state reads no database, like `/api/auth/verify`'s.
+    """
+    if not org_id:
+        return None
+    key = f"{user.pk}:{org_id}"
+    cached = member_roles().get(key)
+    if cached is None:
+        membership = find_membership(user, org_id)
+        active = membership is not None and membership.organization.is_active
+        cached = membership.role if membership and active else NO_ROLE
+        member_roles().set(key, cached, float(remote_auth_settings.LOCAL_CACHE_TTL))
+    return str(cached) or None
 
 
 def caller_headers(user: Any, auth: Any, needs: Requirements) -> dict[str, str]:

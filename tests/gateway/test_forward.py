@@ -115,3 +115,15 @@ def test_header_values_lose_cr_lf_and_non_ascii() -> None:
     assert header_value("evil\r\nX-Admin: 1") == "evilX-Admin: 1"
     assert header_value("zoë@example.test") == "zo@example.test"
     assert identity_headers({"X-User-Id": "\r\n", "X-User-Email": "a@b"}) == {"X-User-Email": "a@b"}
+
+
+def test_the_steady_state_reads_no_database(
+    remote_auth, api, demo_users, django_assert_num_queries
+) -> None:
+    token = token_of(remote_auth, demo_users, "alice")
+    assert api.get(f"{FORWARD}?role=admin", **bearer(token)).status_code == 200
+
+    with django_assert_num_queries(0):
+        response = api.get(f"{FORWARD}?role=admin", **bearer(token))
+
+    assert response["X-User-Roles"] == "admin"
