@@ -27,6 +27,7 @@ from core.metrics import record_verification
 from core.tokens import fingerprint
 
 from .models import ServiceToken
+from .permissions import ScopePermission
 from .principal import ServiceAuth, ServicePrincipal
 from .tokenformat import MAX_LENGTH, digest, is_service_token
 
@@ -42,7 +43,8 @@ def accepts_service_tokens(view: Any) -> bool:
     """Return True for ForwardAuth-like views and views guarded by a `HasScope` permission."""
     if getattr(view, "accepts_service_tokens", False):
         return True
-    return any(getattr(p, "scope", None) for p in getattr(view, "permission_classes", ()))
+    permissions = getattr(view, "permission_classes", ())
+    return any(isinstance(p, type) and issubclass(p, ScopePermission) for p in permissions)
 
 
 class ServiceTokenAuthentication(BaseAuthentication):
