@@ -6,6 +6,7 @@ Both reuse the default collaborators (client, Redis, breaker, budget, mirroring)
 
 from dataclasses import replace
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from rest_framework.authentication import BaseAuthentication
@@ -18,7 +19,7 @@ from core.singleflight import SingleFlight
 from core.verifier import Verifier
 from core.wiring import default_state, default_verifier, hash_key
 
-from .variants import NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
+from .variants import FORWARD, NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
 
 
 @cache
@@ -64,6 +65,21 @@ class SharedHitRemoteAuthentication(RemoteJWTAuthentication):
         return super().authenticate(request)
 
 
+class ForwardAuthCall(BaseAuthentication):
+    """Variant 7 in process: the whole ForwardAuth view, authentication, membership and headers."""
+
+    def __init__(self) -> None:
+        from apps.gateway.views import ForwardAuthView
+
+        self.view = ForwardAuthView.as_view(authentication_classes=[RemoteJWTAuthentication])
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        response = self.view(request._request)
+        if response.status_code != 200:
+            return None
+        return response["X-User-Id"], SimpleNamespace(source=response["X-Auth-Source"])
+
+
 class NoAuthentication(BaseAuthentication):
     """Claim nothing: the in-process floor (variant 1 has no authenticator at all)."""
 
@@ -93,4 +109,5 @@ def endpoint_classes() -> dict[str, list[type[BaseAuthentication]] | None]:
         UNCACHED.key: [UncachedRemoteAuthentication],
         SHARED_HIT.key: [SharedHitRemoteAuthentication],
         STEADY.key: [RemoteJWTAuthentication],
+        FORWARD.key: [RemoteJWTAuthentication],
     }

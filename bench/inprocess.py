@@ -1,4 +1,5 @@
-"""In-process cost: microseconds per `authenticate()` call of each variant's authentication class.
+"""In-process cost: microseconds per `authenticate()` call of each variant's authentication class
+(variant 7: one call of the whole ForwardAuth view).
 
 Each variant's class is called directly on one DRF `Request` carrying its token, in interleaved
 rounds. Before timing, one call checks the answer is what the variant claims to measure (a user,
@@ -17,13 +18,33 @@ from rest_framework.test import APIRequestFactory
 
 from core.contract.probe import percentile
 
-from .auth import NoAuthentication, UncachedRemoteAuthentication, oidc_authentication
+from .auth import (
+    ForwardAuthCall,
+    NoAuthentication,
+    UncachedRemoteAuthentication,
+    oidc_authentication,
+)
 from .stats import median
 from .tokens import Tokens
-from .variants import NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED, VARIANTS, Variant
+from .variants import (
+    FORWARD,
+    NONE,
+    OIDC,
+    SHARED_HIT,
+    SIMPLEJWT,
+    STEADY,
+    UNCACHED,
+    VARIANTS,
+    Variant,
+)
 
 WARM_CALLS = 20
-EXPECTED_SOURCE = {UNCACHED.key: "remote", SHARED_HIT.key: "redis", STEADY.key: "memory"}
+EXPECTED_SOURCE = {
+    UNCACHED.key: "remote",
+    SHARED_HIT.key: "redis",
+    STEADY.key: "memory",
+    FORWARD.key: "memory",
+}
 
 
 class MeasurementError(RuntimeError):
@@ -62,6 +83,7 @@ def authenticator(variant: Variant) -> BaseAuthentication | None:
         UNCACHED.key: UncachedRemoteAuthentication,
         SHARED_HIT.key: RemoteJWTAuthentication,
         STEADY.key: RemoteJWTAuthentication,
+        FORWARD.key: ForwardAuthCall,
     }
     factory = factories[variant.key]
     return factory() if factory else None

@@ -3,8 +3,10 @@
 from django.urls import URLPattern, path
 from rest_framework.permissions import AllowAny
 
+from apps.gateway.views import ForwardAuthView
+
 from .auth import endpoint_classes
-from .variants import NONE, VARIANTS, Variant
+from .variants import FORWARD, NONE, VARIANTS, Variant
 from .views import HelloView
 
 
@@ -14,7 +16,8 @@ def route(variant: Variant) -> URLPattern | None:
     if classes is None:
         return None
     permissions = {"permission_classes": [AllowAny]} if variant is NONE else {}
-    view = HelloView.as_view(authentication_classes=classes, **permissions)
+    view_class = ForwardAuthView if variant is FORWARD else HelloView
+    view = view_class.as_view(authentication_classes=classes, **permissions)
     return path(variant.path.lstrip("/"), view, name=f"bench-{variant.key}")
 
 

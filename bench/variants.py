@@ -1,4 +1,4 @@
-"""The six variants under test: one table that the URLconf, the harness and the report share."""
+"""The seven variants under test: one table that the URLconf, the harness and the report share."""
 
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -30,7 +30,9 @@ OIDC = Variant(3, "oidc", "mozilla-django-oidc, /me per request", "oidc")
 UNCACHED = Variant(4, "uncached", "ours, uncached", "remote")
 SHARED_HIT = Variant(5, "redis", "ours, shared cache hit (Redis)", "remote")
 STEADY = Variant(6, "remote", "ours, steady state (in-process hit)", "remote")
-VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY)
+# The gateway's question, /api/auth/forward's view (headers and the caller's membership role).
+FORWARD = Variant(7, "forward", "ForwardAuth, steady state (in-process hit)", "remote")
+VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY, FORWARD)
 
 
 def installed(variant: Variant) -> bool:

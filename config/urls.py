@@ -22,6 +22,7 @@ urlpatterns = [
         name="openapi-docs",
     ),
     path("api/", include("apps.authentication.urls")),
+    path("api/", include("apps.gateway.urls")),
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),
 ]

@@ -8,8 +8,21 @@ from django.http import HttpRequest
 from .models import RemoteIdentity
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An admin that shows rows and never adds, changes or deletes them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(RemoteIdentity)
-class RemoteIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RemoteIdentityAdmin(ReadOnlyAdmin):
     """Show mirrored identities read-only: only verification writes them."""
 
     list_display = ("remote_id", "issuer", "email", "user", "organization_id", "updated_at")
@@ -25,12 +38,3 @@ class RemoteIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

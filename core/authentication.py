@@ -188,6 +188,8 @@ class RemoteJWTAuthentication(BaseAuthentication):
         if scheme.lower() != self.keyword:
             return None
         token = rest.strip()
+        if token.startswith(tuple(remote_auth_settings.FOREIGN_TOKEN_PREFIXES)):
+            return None  # e.g. a service token: another class's, decided before any JWT check
         if " " in token or not is_well_formed(token, remote_auth_settings.MAX_TOKEN_LENGTH):
             raise MalformedHeader()
         return token

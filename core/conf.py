@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # Tokens.
     "MAX_TOKEN_LENGTH": 4096,
     "LOCAL_ISSUER": "local-django",  # simplejwt's SIMPLE_JWT["ISSUER"] here
+    # Bearer tokens with these prefixes belong to a later authentication class: passed on unread.
+    "FOREIGN_TOKEN_PREFIXES": (),
     # User mirroring.
     "PROVISIONING": "create",  # create | link_email | deny
     "ISSUER_ID": "local",  # the operator's name for the auth server: identities are keyed by it

@@ -8,7 +8,7 @@ from typing import Literal
 # (degraded: HS256 while the auth server is down; jwks: AUTH_VERIFY_MODE=jwks, by design).
 Source = Literal["memory", "redis", "remote", "grace", "degraded", "jwks"]
 # Where an outcome was decided, for metrics and logs: a Source, or a step before or beside one.
-Stage = Source | Literal["claims", "budget", "database", "local"]
+Stage = Source | Literal["claims", "budget", "database", "local", "service"]
 # How one verification ended.
 Outcome = Literal["ok", "rejected", "denied", "refused", "unavailable"]
 # What a cache entry says: vouched for, refused by the auth server, refused by provisioning.

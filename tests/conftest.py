@@ -23,7 +23,7 @@ from core.wiring import reset_defaults
 from tests.fixtures.authserver import load_demo_users
 from tests.fixtures.ports import free_port
 
-pytest_plugins = ["tests.fixtures.authserver", "tests.fixtures.api_server"]
+pytest_plugins = ["tests.fixtures.authserver", "tests.fixtures.api_server", "tests.fixtures.nginx"]
 
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.")

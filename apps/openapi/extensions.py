@@ -21,7 +21,8 @@ BEARER_SCHEME: dict[str, Any] = {
     "scheme": "bearer",
     "bearerFormat": "JWT",
     "description": "An access token of the auth server (`POST /api/auth/login`), or a local "
-    "token of SaaS Admin (`POST /api/token/`, service accounts and break-glass admins).",
+    "token of SaaS Admin (`POST /api/token/`, service accounts and break-glass admins), or a "
+    "service token (`sat_…`, `manage.py service_token`) where an endpoint accepts one.",
 }
 TOKEN_CLASSES = (RemoteJWTAuthentication, LocalJWTAuthentication)
 
@@ -57,6 +58,12 @@ class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-c
 
 class LocalBearerScheme(BearerScheme):  # type: ignore[no-untyped-call]
     target_class = "core.authentication.LocalJWTAuthentication"
+
+
+class ServiceBearerScheme(BearerScheme):  # type: ignore[no-untyped-call]
+    """Service tokens (`Bearer sat_…`) share the one `bearerAuth` scheme; they add no requirement."""
+
+    target_class = "apps.gateway.authentication.ServiceTokenAuthentication"
 
 
 INVALID_TOKEN = {"token_not_valid": "the refresh token is invalid, expired or blacklisted"}

@@ -8,6 +8,8 @@ import environ
 from corsheaders.defaults import default_headers
 from csp.constants import NONCE, NONE, SELF
 
+from apps.gateway.tokenformat import PREFIX as SERVICE_TOKEN_PREFIX
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "apps.subscriptions",
     "apps.openapi",
     "apps.edge",
+    "apps.gateway",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +169,8 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.RemoteJWTAuthentication",
+        # Claims `Bearer sat_…`, which the class above passes on unread; before simplejwt's.
+        "apps.gateway.authentication.ServiceTokenAuthentication",
         "core.authentication.LocalJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -284,6 +289,8 @@ REMOTE_AUTH: dict[str, Any] = {
     "ISSUER_ID": env("AUTH_ISSUER_ID", default="local"),
     "LINK_UNVERIFIED_EMAIL": env.bool("AUTH_LINK_UNVERIFIED_EMAIL", default=False),
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
+    # Service tokens (apps.gateway) are claimed by the next class, before simplejwt's.
+    "FOREIGN_TOKEN_PREFIXES": (SERVICE_TOKEN_PREFIX,),
     # Resilience: unset variables keep core.conf's defaults.
     **{
         key: value

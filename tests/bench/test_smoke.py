@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = ["none", "simplejwt", "oidc", "uncached", "redis", "remote"]
+KEYS = ["none", "simplejwt", "oidc", "uncached", "redis", "remote", "forward"]
 STATUSES = {"PASS", "MISS", "N/A"}
 
 pytestmark = pytest.mark.integration

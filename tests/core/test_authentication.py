@@ -6,9 +6,11 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.authentication import RemoteJWTAuthentication
 from core.models import RemoteIdentity
 from core.wiring import default_cache, default_upstream
 from tests.conftest import bearer, clear_shared_cache, on_redis
@@ -51,6 +53,13 @@ def test_other_scheme_is_not_ours(remote_auth, api: APIClient) -> None:
 
     assert response.status_code == 401
     assert remote_auth.calls(ME) == 0
+
+
+def test_a_foreign_prefix_is_passed_on_unread(settings) -> None:
+    settings.REMOTE_AUTH = {**settings.REMOTE_AUTH, "FOREIGN_TOKEN_PREFIXES": ("xyz_",)}
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION="Bearer xyz_" + "a b" * 3)
+
+    assert RemoteJWTAuthentication().authenticate(Request(request)) is None
 
 
 def test_remote_token_verifies_and_mirrors_user(remote_auth, api, demo_users) -> None:

@@ -109,7 +109,7 @@ def test_protected_operations_document_what_authentication_answers(
     shared = document["components"]["responses"]
     protected = [op for _, _, op in operations(document) if op.get("security") == BEARER]
 
-    assert len(protected) == 4  # verify, organizations (list, detail), subscription check
+    assert len(protected) == 5  # verify, forward, organizations (list, detail), subscription check
     for operation in protected:
         responses = operation["responses"]
         assert responses["401"] == {"$ref": "#/components/responses/Unauthorized"}

@@ -1,0 +1,114 @@
+"""A real nginx with the shipped config (docs/gateway/) in front of an upstream echoing headers."""
+
+import io
+
+import pytest
+import requests
+from django.core.management import call_command
+
+from tests.fixtures.api_server import ApiServer
+from tests.fixtures.nginx import Gateway
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def get(gateway: Gateway, path: str, token: str | None = None, **headers: str) -> requests.Response:
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.get(gateway.url + path, headers=headers, timeout=30)
+
+
+def login(remote_auth, demo_users, name: str) -> str:
+    user = demo_users[name]
+    return str(remote_auth.login(user.email, user.password)["accessToken"])
+
+
+def test_no_token_is_401_at_the_gateway(gateway) -> None:
+    response = get(gateway, "/anything")
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_user_token_reaches_the_upstream_as_identity_headers(
+    gateway, remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    token = login(remote_auth, demo_users, "alice")
+
+    seen = get(gateway, "/anything", token, **{"X-Service-Name": "forged"}).json()
+
+    assert seen["X-User-Id"] == alice.id
+    assert seen["X-User-Email"] == alice.email
+    assert seen["X-User-Roles"] == "admin"
+    assert seen["X-Organization-Id"] == alice.org
+    assert "X-Service-Name" not in seen  # the client's own is dropped
+
+
+def test_a_client_cannot_forge_identity_headers(gateway, remote_auth, demo_users) -> None:
+    token = login(remote_auth, demo_users, "bob")
+
+    seen = get(gateway, "/", token, **{"X-User-Id": "1", "X-User-Roles": "owner"}).json()
+
+    assert seen["X-User-Id"] == demo_users["bob"].id
+    assert seen["X-User-Roles"] == "user"
+
+
+def test_a_service_token_reaches_the_upstream_as_x_service_name(gateway) -> None:
+    out = io.StringIO()
+    call_command("service_token", "create", "billing", "--scopes", "metrics:read", stdout=out)
+    token = out.getvalue().strip().splitlines()[-1]
+
+    seen = get(gateway, "/metrics", token, **{"X-User-Id": "1"}).json()
+
+    assert seen["X-Service-Name"] == "billing"
+    assert seen["X-Service-Scopes"] == "metrics:read"
+    assert "X-User-Id" not in seen
+
+
+def test_an_unmet_role_is_403_at_the_gateway(gateway, remote_auth, demo_users) -> None:
+    assert get(gateway, "/admin/", login(remote_auth, demo_users, "bob")).status_code == 403
+    assert get(gateway, "/admin/", login(remote_auth, demo_users, "alice")).status_code == 200
+
+
+def test_auth_server_down_cached_is_200_uncached_is_503_with_retry_after(
+    gateway, remote_auth, demo_users
+) -> None:
+    cached = login(remote_auth, demo_users, "alice")
+    uncached = login(remote_auth, demo_users, "bob")
+    assert get(gateway, "/", cached).status_code == 200
+    remote_auth.fault("down")
+
+    assert get(gateway, "/", cached).status_code == 200
+    refused = get(gateway, "/", uncached)
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"].isdigit()
+    assert refused.json()["code"] == "auth_service_unavailable"
+
+
+def test_saas_admin_unreachable_is_503_not_500(gateway, api_server: ApiServer) -> None:
+    api_server.stop()
+
+    response = get(gateway, "/", "sat_" + "x" * 43)
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_service_unavailable"
+
+
+def test_a_rate_limited_caller_gets_429_with_retry_after_at_the_gateway(
+    tmp_path, remote_auth, demo_users
+) -> None:
+    limited = ApiServer(remote_auth.url, workers=1, env={"API_RATE_LIMIT": "1/hour"})
+    limited.env["API_RATE_BURST"] = "1"
+    gateway = Gateway(tmp_path, limited.start().port).start()
+    token = login(remote_auth, demo_users, "alice")
+    try:
+        assert get(gateway, "/", token).status_code == 200
+        refused = get(gateway, "/", token)
+    finally:
+        gateway.stop()
+        limited.stop()
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
