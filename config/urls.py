@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("apps.authentication.urls")),
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),
+    path("", include("apps.browser.urls")),
 ]
 
 handler400 = "apps.api.errors.bad_request"

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "core",
     "apps.health",
     "apps.authentication",
+    "apps.browser",
     "apps.observability",
     "apps.organizations",
     "apps.subscriptions",
@@ -167,6 +168,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.RemoteJWTAuthentication",
         "core.authentication.LocalJWTAuthentication",
+        "core.authentication.CookieAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -269,6 +271,20 @@ SIMPLE_JWT = {
     "TOKEN_REFRESH_SERIALIZER": "apps.authentication.serializers.LocalTokenRefreshSerializer",
 }
 
+# --- Browser sign-in: /login/, /account/, the auth cookies (README "Signing in with a browser") -----
+# Both cookies are HttpOnly and SameSite=Lax; production makes them Secure with a `__Host-` /
+# `__Secure-` name. The refresh cookie is sent to AUTH_REFRESH_PATH only.
+AUTH_COOKIE_SECURE: bool = env.bool("AUTH_COOKIE_SECURE", default=False)
+AUTH_COOKIE_NAME: str = env("AUTH_COOKIE_NAME", default="saas_access")
+AUTH_COOKIE_REFRESH_NAME: str = env("AUTH_COOKIE_REFRESH_NAME", default="saas_refresh")
+AUTH_COOKIE_SAMESITE = "Lax"
+# Opt-in sign-on across subdomains: the tokens then go to EVERY sibling subdomain of it.
+AUTH_COOKIE_DOMAIN: str | None = env("AUTH_COOKIE_DOMAIN", default=None)
+AUTH_COOKIE_REMEMBER_DAYS: int = env.int("AUTH_COOKIE_REMEMBER_DAYS", default=14)
+AUTH_REFRESH_PATH = "/auth/refresh/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/account/"
+
 # --- Remote auth (core) --------------------------------------------------------------------
 AUTH_SERVICE_TIMEOUT: float = env.float("AUTH_SERVICE_TIMEOUT", default=3.0)
 REMOTE_AUTH: dict[str, Any] = {
@@ -284,6 +300,7 @@ REMOTE_AUTH: dict[str, Any] = {
     "ISSUER_ID": env("AUTH_ISSUER_ID", default="local"),
     "LINK_UNVERIFIED_EMAIL": env.bool("AUTH_LINK_UNVERIFIED_EMAIL", default=False),
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
+    "ACCESS_COOKIE": AUTH_COOKIE_NAME,
     # Resilience: unset variables keep core.conf's defaults.
     **{
         key: value
