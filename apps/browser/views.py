@@ -71,8 +71,11 @@ def login_page(request: HttpRequest) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     """The one path the refresh cookie is sent to. GET: a page load with an expired access token,
     sent back to `next`. POST (CSRF): the fetch helper after a 401 `token_expired`, answered JSON.
-    Only an expired access token is refreshed: a revoked one is not brought back."""
+    Only an expired access token is refreshed: a revoked one is not brought back. POST
+    `?logout=1` (from /logout/) ends the session instead."""
     page = request.method == "GET"
+    if not page and request.GET.get("logout"):
+        return end_session(request)
     next_url = safe_next(request, request.GET.get("next"))
     token = access_token(request)
     if token is not None and not has_expired(token):
@@ -116,11 +119,22 @@ def refresh_failed(
 
 @require_POST
 def logout_page(request: HttpRequest) -> HttpResponse:
-    """POST (CSRF): log out at the auth server, refuse the access token here, clear both cookies."""
+    """POST (CSRF): refuse the access token here at once, then hand the same POST (307) to the
+    refresh endpoint, the one path the refresh token is sent to, which ends the session at the
+    auth server and clears both cookies."""
     token = access_token(request)
     if token is not None:
         revoke_token(token)
-        close_session(gate_for(request.META), default_client(), None, token)
+    return HttpResponseRedirect(f"{settings.AUTH_REFRESH_PATH}?logout=1", status=307)
+
+
+def end_session(request: HttpRequest) -> HttpResponse:
+    """Log out at the auth server with both tokens (best effort) and clear both cookies."""
+    stored = refresh_cookie(request)
+    token = access_token(request)
+    if stored is not None or token is not None:
+        refresh = stored.token if stored else None
+        close_session(gate_for(request.META), default_client(), refresh, token)
     response = HttpResponseRedirect(str(settings.LOGIN_URL))
     clear_auth_cookies(response)
     return response
