@@ -283,6 +283,11 @@ AUTH_COOKIE_DOMAIN: str | None = env("AUTH_COOKIE_DOMAIN", default=None)
 AUTH_COOKIE_REMEMBER_DAYS: int = env.int("AUTH_COOKIE_REMEMBER_DAYS", default=14)
 AUTH_REFRESH_PATH = "/auth/refresh/"
 LOGIN_URL = "/login/"
+# The admin: auth-server credentials first, then local (break-glass) passwords.
+AUTHENTICATION_BACKENDS = [
+    "apps.browser.backends.AuthServerBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_REDIRECT_URL = "/account/"
 
 # --- Remote auth (core) --------------------------------------------------------------------
