@@ -5,9 +5,6 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from rest_framework.test import APIClient
-
-from tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def mirrored(remote_auth: Any, demo_user: Any, *, staff: bool) -> Any:
     """Mirror `demo_user` (one verified request) and set its local is_staff."""
     token = remote_auth.login(demo_user.email, demo_user.password)["accessToken"]
-    assert APIClient().get("/api/auth/verify", **bearer(token)).status_code == 200
+    verified = Client().get("/api/auth/verify", headers={"Authorization": f"Bearer {token}"})
+    assert verified.status_code == 200
     user = get_user_model().objects.get(remote_identity__remote_id=demo_user.id)
     user.is_staff = staff
     user.save()
