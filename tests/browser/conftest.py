@@ -30,3 +30,11 @@ def sign_in(client: Client, user: Any, **extra: str) -> Any:
 
 def access(client: Client) -> str:
     return client.cookies[settings.AUTH_COOKIE_NAME].value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item (the browser fixture screenshots failures)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
