@@ -19,7 +19,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def page_path(driver: Any) -> str:
-    return urlparse(driver.current_url).path
+    return str(urlparse(driver.current_url).path)
 
 
 def sign_in(driver: Any, base: str, user: Any) -> None:
