@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework import exceptions
 
 from apps.authentication.login import close_session, gate_for, sign_in
-from apps.authentication.throttling import PASSWORD_THROTTLES, refusal
+from apps.authentication.throttling import PASSWORD_THROTTLES, RefreshRateThrottle, refusal
 from apps.organizations.permissions import find_membership
 from apps.subscriptions.models import Subscription
 from apps.subscriptions.presenters import subscription_json
 from apps.subscriptions.rules import grace_period
+from core.authentication import TooManyUnverifiedTokens
 from core.revocation import revoke_token
 from core.wiring import default_client
 
@@ -81,6 +82,11 @@ def refresh(request: HttpRequest) -> HttpResponse:
     if token is not None and not has_expired(token):
         return HttpResponseRedirect(next_url) if page else JsonResponse({"refreshed": False})
     stored = refresh_cookie(request)
+    wait = refusal(RefreshRateThrottle(), request)
+    if wait:
+        return refresh_failed(
+            request, TooManyUnverifiedTokens(wait=math.ceil(wait)), page=page, next_url=next_url
+        )
     try:
         if stored is None:
             raise exceptions.NotAuthenticated()
@@ -97,13 +103,17 @@ def refresh(request: HttpRequest) -> HttpResponse:
 def refresh_failed(
     request: HttpRequest, exc: exceptions.APIException, *, page: bool, next_url: str
 ) -> HttpResponse:
-    """An auth server that cannot answer: 503 (cookies kept, try again). A refused refresh
-    token: sign in again, with both cookies cleared."""
+    """An auth server that cannot answer (503) or a throttled client (429): cookies kept, try
+    again later. A refused refresh token: sign in again, with both cookies cleared."""
     if exc.status_code >= 500 or exc.status_code == 429:
         wait = int(getattr(exc, "wait", None) or 1)
         if page:
             return unavailable(request, wait)
-        busy = JsonResponse({"detail": UNAVAILABLE, "code": "auth_service_unavailable"}, status=503)
+        code = exc.get_codes()
+        busy = JsonResponse(
+            {"detail": str(exc.detail), "code": code if isinstance(code, str) else "unavailable"},
+            status=exc.status_code,
+        )
         busy["Retry-After"] = str(wait)
         return busy
     response: HttpResponse = (

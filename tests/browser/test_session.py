@@ -130,3 +130,20 @@ def test_the_account_page_without_cookie_goes_to_login(browser_client) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=%2Faccount%2F"
+
+
+def test_the_refresh_endpoint_shares_the_api_refresh_throttle(
+    remote_auth, browser_client, demo_users, settings
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"refresh": "1/min"},
+    }
+    csrf = browser_client.get("/login/").context["csrf_token"]
+
+    first = browser_client.post("/auth/refresh/", HTTP_X_CSRFTOKEN=str(csrf))
+    second = browser_client.post("/auth/refresh/", HTTP_X_CSRFTOKEN=str(csrf))
+
+    assert first.status_code == 401
+    assert second.status_code == 429
+    assert "Retry-After" in second
