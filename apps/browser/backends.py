@@ -5,12 +5,14 @@ client share); the user is the one mirrored for that identity, found by its Remo
 (this issuer + the remote id), never by e-mail. Whether that user may use the admin (is_staff,
 is_superuser) stays a local decision. A refusal or an auth server that cannot answer returns None,
 so Django goes on to ModelBackend: local break-glass passwords keep working during an outage.
+Only the admin's login asks the auth server (see `for_the_admin`).
 """
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+from django.urls import reverse
 from rest_framework import exceptions
 
 from apps.authentication.login import close_session, gate_for, sign_in
@@ -27,7 +29,13 @@ class AuthServerBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        if request is None or not username or not password or "@" not in username:
+        if (
+            request is None
+            or not self.for_the_admin(request)
+            or not username
+            or not password
+            or "@" not in username
+        ):
             return None
         gate = gate_for(request.META)
         try:
@@ -40,3 +48,8 @@ class AuthServerBackend(ModelBackend):
         if link is None or not self.user_can_authenticate(link.user):
             return None
         return link.user
+
+    def for_the_admin(self, request: HttpRequest) -> bool:
+        """Return True for the admin's login only: POST /api/token/ (simplejwt, which also calls
+        `authenticate`) must not turn auth-server credentials into local tokens."""
+        return bool(request.path == reverse("admin:login"))

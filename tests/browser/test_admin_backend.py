@@ -64,3 +64,16 @@ def test_break_glass_passwords_work_with_the_auth_server_down(remote_auth) -> No
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+def test_auth_server_credentials_never_yield_local_tokens(remote_auth, demo_users) -> None:
+    alice = demo_users["alice"]
+    mirrored(remote_auth, alice, staff=True)
+
+    response = Client().post(
+        "/api/token/",
+        {"username": alice.email, "password": alice.password},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 401
