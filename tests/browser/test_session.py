@@ -122,6 +122,8 @@ def test_the_account_page_shows_who_and_what(remote_auth, browser_client, demo_u
     assert response.status_code == 200
     assert demo_users["alice"].email in body
     assert 'name="viewport"' in body
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert body.count("<script") == body.count('<script src="/static/browser/fetch.js">')
     assert response.context["organization"].id == demo_users["alice"].org
 
 
