@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("apps.gateway.urls")),
     path("api/", include("apps.organizations.urls")),
     path("api/", include("apps.subscriptions.urls")),
+    path("", include("apps.browser.urls")),
 ]
 
 handler400 = "apps.api.errors.bad_request"

@@ -2,7 +2,8 @@
 
 Pipeline: header → raw token → one verification (an in-process hit needs nothing more; on a miss
 the claims are read: a local token is handed over to simplejwt, an expired one is a 401) → local
-user. Failures of the auth server become DRF errors here and only here: a rejected token is a 401
+user (CookieAuthentication: the same pipeline, the token from the browser's cookie, CSRF for
+unsafe methods). Failures of the auth server become DRF errors here and only here: a rejected token is a 401
 with `WWW-Authenticate`, an auth server that could not vouch is a 503 with `Retry-After`
 (`auth_service_unavailable`, also used by the pass-through views), never a 401; a
 client that spent its share of the upstream budget gets a 429 with `Retry-After`; a database that
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, status
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings as simplejwt_settings
@@ -269,6 +270,26 @@ class RemoteJWTAuthentication(BaseAuthentication):
                 token_fp,
                 extra,
             )
+
+
+class CookieAuthentication(RemoteJWTAuthentication):
+    """Authenticate a browser by the access token in its HttpOnly cookie (REMOTE_AUTH
+    ACCESS_COOKIE), through the same pipeline as a Bearer token.
+
+    A request with an `Authorization` header is left to the Bearer classes (Bearer wins). Unsafe
+    methods need Django's CSRF token, as with DRF's SessionAuthentication, checked before anything
+    is verified: a cross-site form posting with the cookie alone is a 403.
+    """
+
+    def get_raw_token(self, request: Request) -> str | None:
+        """Return the cookie's token; None with an Authorization header, no cookie or junk."""
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return None
+        token = request.COOKIES.get(remote_auth_settings.ACCESS_COOKIE)
+        if not token or not is_well_formed(token, remote_auth_settings.MAX_TOKEN_LENGTH):
+            return None
+        SessionAuthentication().enforce_csrf(request)
+        return str(token)
 
 
 class LocalJWTAuthentication(JWTAuthentication):

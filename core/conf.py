@@ -82,6 +82,8 @@ DEFAULTS: dict[str, Any] = {
     # How long `authcache revoke --user` refuses a user's older tokens: the longest an access
     # token of the auth server lives.
     "USER_REVOCATION_TTL": 24 * 3600,
+    # The cookie CookieAuthentication reads the access token from (the browser pages set it).
+    "ACCESS_COOKIE": "saas_access",
 }
 IMPORT_STRINGS = {"USER_SYNC_CLASS"}
 CHOICES = {

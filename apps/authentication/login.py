@@ -8,14 +8,30 @@ view's breaker, budget and client share (core.upstream).
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from core.authentication import TooManyUnverifiedTokens
+from core.authentication import TooManyUnverifiedTokens, auth_service_unavailable
 from core.client import AuthServiceClient
-from core.exceptions import AuthServiceError, BadResponse, ShareSpent, Unavailable
+from core.clientaddr import client_key
+from core.exceptions import (
+    AuthServiceError,
+    BadResponse,
+    CouldNotVouch,
+    Rejected,
+    ShareSpent,
+    Unavailable,
+)
 from core.identity import Identity, normalize
+from core.wiring import default_client, default_upstream
 
-from .exceptions import LoginIdentityUnavailable, LoginIdentityUnknown
+from .exceptions import (
+    AccountNotAllowed,
+    InvalidCredentials,
+    LoginIdentityUnavailable,
+    LoginIdentityUnknown,
+    RejectedRequest,
+)
 
 logger = logging.getLogger(__name__)
 # Runs `call(**kwargs)` under the breaker, the budget and the client's share; raises what it raised.
@@ -56,3 +72,54 @@ def close_session(gate: Gate, client: AuthServiceClient, refresh: Any, access: s
         logger.info("upstream logout failed: %s", exc.reason)
         return False
     return True
+
+
+def gate_for(meta: dict[str, Any]) -> Gate:
+    """Return the gate of the client whose request carries `meta`: calls run under the breaker,
+    the budget and that client's share."""
+
+    def gate(call: Any, *, own_limit: bool = False, **kwargs: Any) -> Any:
+        return default_upstream().call(
+            lambda: call(**kwargs), client=client_key(meta), own_limit=own_limit
+        )
+
+    return gate
+
+
+def forward(gate: Gate, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
+    """Call the auth server; map its refusals to `rejected`, its outages to 503 and a spent
+    client share to 429. The auth server's own login limit (its 429) answers this caller 503
+    and opens no breaker."""
+    try:
+        data: dict[str, Any] = gate(call, own_limit=True, **kwargs)
+    except ShareSpent as exc:
+        raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
+    except Rejected as exc:
+        if exc.status == 403:
+            raise AccountNotAllowed() from exc
+        raise (rejected() if exc.status == 401 else RejectedRequest()) from exc
+    except CouldNotVouch as exc:
+        raise auth_service_unavailable(exc) from exc
+    return data
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A login at the auth server: its tokens (no repr: never in a log) and whose they are."""
+
+    access: str = field(repr=False)
+    refresh: str | None = field(repr=False)
+    identity: Identity
+
+
+def sign_in(gate: Gate, email: str, password: str) -> SignedIn:
+    """Log in at the auth server: the one login of the API (POST /api/auth/login) and the browser
+    (/login/, the admin). Raises the DRF errors of `forward` and `login_identity`."""
+    client = default_client()
+    data = forward(gate, client.login, InvalidCredentials, email=email, password=password)
+    token = data.get("accessToken")
+    if not isinstance(token, str):
+        raise auth_service_unavailable(BadResponse("login answer has no accessToken"))
+    refresh = data.get("refreshToken")
+    identity = login_identity(gate, client, data, token)
+    return SignedIn(token, refresh if isinstance(refresh, str) else None, identity)

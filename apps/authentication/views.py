@@ -19,18 +19,16 @@ from apps.openapi.responses import (
 from core.authentication import (
     RemoteAuth,
     RemoteJWTAuthentication,
-    TooManyUnverifiedTokens,
     auth_service_unavailable,
 )
-from core.clientaddr import client_key
 from core.conf import remote_auth_settings
-from core.exceptions import BadResponse, CouldNotVouch, Rejected, ShareSpent
+from core.exceptions import BadResponse
 from core.revocation import revoke_token
 from core.tokens import NotServerToken, is_local, unverified_claims
-from core.wiring import default_client, default_upstream, server_token_format
+from core.wiring import default_client, server_token_format
 
-from .exceptions import AccountNotAllowed, InvalidCredentials, InvalidRefreshToken, RejectedRequest
-from .login import close_session, login_identity
+from .exceptions import InvalidRefreshToken
+from .login import close_session, forward, gate_for, sign_in
 from .logout import keep_unconfirmed_logout, log_out_local
 from .schema import (
     ACCOUNT_NOT_ALLOWED,
@@ -95,25 +93,11 @@ class PassThroughView(APIView):
 
     def upstream(self, call: Any, *, own_limit: bool = False, **kwargs: Any) -> Any:
         """Return `call(**kwargs)`, run under the breaker, the budget and this client's share."""
-        return default_upstream().call(
-            lambda: call(**kwargs), client=client_key(self.request.META), own_limit=own_limit
-        )
+        return gate_for(self.request.META)(call, own_limit=own_limit, **kwargs)
 
     def forward(self, call: Any, rejected: type[Exception], **kwargs: Any) -> dict[str, Any]:
-        """Call the auth server; map its refusals to `rejected`, its outages to 503 and a spent
-        client share to 429. The auth server's own login limit (its 429) answers this caller 503
-        and opens no breaker."""
-        try:
-            data: dict[str, Any] = self.upstream(call, own_limit=True, **kwargs)
-        except ShareSpent as exc:
-            raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
-        except Rejected as exc:
-            if exc.status == 403:
-                raise AccountNotAllowed() from exc
-            raise (rejected() if exc.status == 401 else RejectedRequest()) from exc
-        except CouldNotVouch as exc:
-            raise auth_service_unavailable(exc) from exc
-        return data
+        """Call the auth server through `login.forward` (its refusals, outages, spent shares)."""
+        return forward(self.upstream, call, rejected, **kwargs)
 
 
 class LoginView(PassThroughView):
@@ -148,18 +132,16 @@ class LoginView(PassThroughView):
     def post(self, request: Request) -> Response:
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        client = default_client()
-        data = self.forward(client.login, InvalidCredentials, **body.validated_data)
-        token = data.get("accessToken")
-        if not isinstance(token, str):
-            raise auth_service_unavailable(BadResponse("login answer has no accessToken"))
-        identity = login_identity(self.upstream, client, data, token)
-        org = identity.organization
+        signed_in = sign_in(self.upstream, **body.validated_data)
+        org = signed_in.identity.organization
         return Response(
             {
-                "accessToken": token,
-                "refreshToken": data.get("refreshToken"),
-                "user": {"remoteId": identity.remote_id, "email": identity.email},
+                "accessToken": signed_in.access,
+                "refreshToken": signed_in.refresh,
+                "user": {
+                    "remoteId": signed_in.identity.remote_id,
+                    "email": signed_in.identity.email,
+                },
                 "organization": {"id": org.id, "name": org.name} if org else None,
             }
         )

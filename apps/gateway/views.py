@@ -10,11 +10,13 @@ import logging
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.openapi.responses import ErrorResponse
+from core.authentication import CookieAuthentication
 
 from .forward import Requirements, caller_headers
 from .headers import header_value
@@ -51,6 +53,16 @@ class ForwardAuthView(APIView):
 
     remote_auth_allow_degraded = True  # a cached answer keeps the gateway open in an outage
     accepts_service_tokens = True
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        """Return every default class but the browser's cookie: the CSRF proof of the original
+        (possibly unsafe, cross-site) request is not checked here, so a cookie alone must not
+        authorise anything through the gateway."""
+        return [
+            authenticator
+            for authenticator in super().get_authenticators()
+            if not isinstance(authenticator, CookieAuthentication)
+        ]
 
     @extend_schema(
         operation_id="auth_forward",

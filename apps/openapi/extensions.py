@@ -12,10 +12,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from core.authentication import LocalJWTAuthentication, RemoteJWTAuthentication
+from core.conf import remote_auth_settings
 
 from .responses import WWW_AUTHENTICATE, ErrorResponse, validation_error
 
 BEARER = "bearerAuth"
+COOKIE = "cookieAuth"
 BEARER_SCHEME: dict[str, Any] = {
     "type": "http",
     "scheme": "bearer",
@@ -64,6 +66,23 @@ class ServiceBearerScheme(BearerScheme):  # type: ignore[no-untyped-call]
     """Service tokens (`Bearer sat_…`) share the one `bearerAuth` scheme; they add no requirement."""
 
     target_class = "apps.gateway.authentication.ServiceTokenAuthentication"
+
+
+class CookieScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """The browser's access-token cookie (README "Signing in with a browser")."""
+
+    target_class = "core.authentication.CookieAuthentication"
+    name = COOKIE
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": remote_auth_settings.ACCESS_COOKIE,
+            "description": "The HttpOnly access-token cookie set by the sign-in page (`/login/`). "
+            "A request with an `Authorization` header ignores it; unsafe methods also need "
+            "Django's CSRF token in `X-CSRFToken` (else 403).",
+        }
 
 
 INVALID_TOKEN = {"token_not_valid": "the refresh token is invalid, expired or blacklisted"}

@@ -10,7 +10,7 @@ from typing import Any
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ComponentIdentity, ResolvedComponent
 
-from .extensions import BEARER
+from .extensions import BEARER, COOKIE
 from .responses import AUTHENTICATED, ErrorResponse
 from .serializers import ErrorSerializer
 
@@ -18,8 +18,11 @@ JSON = "application/json"
 
 
 def requires_bearer(security: list[dict[str, Any]] | None) -> bool:
-    """Return True when every way to call the operation includes a Bearer token."""
-    return bool(security) and all(BEARER in requirement for requirement in security or [])
+    """Return True when every way to call the operation includes a token (Bearer or the
+    browser's cookie, verified alike)."""
+    return bool(security) and all(
+        BEARER in requirement or COOKIE in requirement for requirement in security or []
+    )
 
 
 class AutoSchema(openapi.AutoSchema):

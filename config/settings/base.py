@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "core",
     "apps.health",
     "apps.authentication",
+    "apps.browser",
     "apps.observability",
     "apps.organizations",
     "apps.subscriptions",
@@ -172,6 +173,7 @@ REST_FRAMEWORK = {
         # Claims `Bearer sat_…`, which the class above passes on unread; before simplejwt's.
         "apps.gateway.authentication.ServiceTokenAuthentication",
         "core.authentication.LocalJWTAuthentication",
+        "core.authentication.CookieAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -274,6 +276,25 @@ SIMPLE_JWT = {
     "TOKEN_REFRESH_SERIALIZER": "apps.authentication.serializers.LocalTokenRefreshSerializer",
 }
 
+# --- Browser sign-in: /login/, /account/, the auth cookies (README "Signing in with a browser") -----
+# Both cookies are HttpOnly and SameSite=Lax; production makes them Secure with a `__Host-` /
+# `__Secure-` name. The refresh cookie is sent to AUTH_REFRESH_PATH only.
+AUTH_COOKIE_SECURE: bool = env.bool("AUTH_COOKIE_SECURE", default=False)
+AUTH_COOKIE_NAME: str = env("AUTH_COOKIE_NAME", default="saas_access")
+AUTH_COOKIE_REFRESH_NAME: str = env("AUTH_COOKIE_REFRESH_NAME", default="saas_refresh")
+AUTH_COOKIE_SAMESITE = "Lax"
+# Opt-in sign-on across subdomains: the tokens then go to EVERY sibling subdomain of it.
+AUTH_COOKIE_DOMAIN: str | None = env("AUTH_COOKIE_DOMAIN", default=None)
+AUTH_COOKIE_REMEMBER_DAYS: int = env.int("AUTH_COOKIE_REMEMBER_DAYS", default=14)
+AUTH_REFRESH_PATH = "/auth/refresh/"
+LOGIN_URL = "/login/"
+# The admin: auth-server credentials first, then local (break-glass) passwords.
+AUTHENTICATION_BACKENDS = [
+    "apps.browser.backends.AuthServerBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_REDIRECT_URL = "/account/"
+
 # --- Remote auth (core) --------------------------------------------------------------------
 AUTH_SERVICE_TIMEOUT: float = env.float("AUTH_SERVICE_TIMEOUT", default=3.0)
 REMOTE_AUTH: dict[str, Any] = {
@@ -291,6 +312,7 @@ REMOTE_AUTH: dict[str, Any] = {
     "LOCAL_ISSUER": LOCAL_JWT_ISSUER,
     # Service tokens (apps.gateway) are claimed by the next class, before simplejwt's.
     "FOREIGN_TOKEN_PREFIXES": (SERVICE_TOKEN_PREFIX,),
+    "ACCESS_COOKIE": AUTH_COOKIE_NAME,
     # Resilience: unset variables keep core.conf's defaults.
     **{
         key: value

@@ -31,6 +31,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The auth cookies: Secure; host-only `__Host-` (no Domain, Path=/) unless AUTH_COOKIE_DOMAIN opts
+# into subdomains; the refresh cookie has a path, so `__Secure-` is the prefix it may carry.
+AUTH_COOKIE_SECURE = True
+_PREFIX = "__Secure-" if env("AUTH_COOKIE_DOMAIN", default=None) else "__Host-"
+AUTH_COOKIE_NAME = env("AUTH_COOKIE_NAME", default=f"{_PREFIX}saas_access")
+AUTH_COOKIE_REFRESH_NAME = env("AUTH_COOKIE_REFRESH_NAME", default="__Secure-saas_refresh")
+REMOTE_AUTH = {**REMOTE_AUTH, "ACCESS_COOKIE": AUTH_COOKIE_NAME}
 
 # --- Edge: HSTS, HTTPS, static files (README "Security at the edge") ------------------------------
 # Sent on HTTPS answers only (X-Forwarded-Proto from a trusted proxy says which ones are).

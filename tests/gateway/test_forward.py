@@ -3,6 +3,7 @@
 import pytest
 
 from apps.gateway.headers import header_value, identity_headers
+from core.conf import remote_auth_settings
 from tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,18 @@ def test_no_token_is_401_with_www_authenticate(remote_auth, api) -> None:
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_browser_cookie_alone_authorises_nothing_through_the_gateway(
+    remote_auth, api, demo_users
+) -> None:
+    api.cookies[remote_auth_settings.ACCESS_COOKIE] = token_of(remote_auth, demo_users, "alice")
+
+    response = api.get(FORWARD, HTTP_X_FORWARDED_METHOD="POST")
+
+    assert response.status_code == 401
+    assert "X-User-Id" not in response
+    assert api.get("/api/auth/verify").status_code == 200  # the same cookie works on the API
 
 
 def test_a_bad_token_is_401_token_not_valid(remote_auth, api) -> None:

@@ -16,9 +16,13 @@ NOT_THE_API = {
     "admin/": "Django's admin: HTML pages for staff",
     "api/schema/": "the OpenAPI document itself",
     "api/docs/": "Swagger UI: an HTML page that renders the schema",
+    "login/": "the browser's sign-in page (README: Signing in with a browser)",
+    "logout/": "the browser's sign-out form target",
+    "account/": "the browser's account page",
+    "auth/refresh/": "the browser's refresh endpoint (its cookie, its fetch helper)",
 }
 METHODS = ("get", "post", "put", "patch", "delete")
-BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +100,14 @@ def test_every_route_and_method_of_the_api_is_documented(document: dict[str, Any
     assert not missing, "undocumented: " + ", ".join(missing)
 
 
-def test_the_security_scheme_is_one_bearer_scheme(document: dict[str, Any]) -> None:
+def test_the_security_schemes_are_one_bearer_scheme_and_the_cookie(
+    document: dict[str, Any],
+) -> None:
     schemes = document["components"]["securitySchemes"]
 
-    assert list(schemes) == ["bearerAuth"]
+    assert list(schemes) == ["bearerAuth", "cookieAuth"]
     assert (schemes["bearerAuth"]["type"], schemes["bearerAuth"]["scheme"]) == ("http", "bearer")
+    assert (schemes["cookieAuth"]["type"], schemes["cookieAuth"]["in"]) == ("apiKey", "cookie")
 
 
 def test_protected_operations_document_what_authentication_answers(
