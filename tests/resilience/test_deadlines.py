@@ -15,7 +15,9 @@ from .helpers import ME, Pair, assert_unavailable, breaker_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CONNECT_TIMEOUT = 0.5
-READ_TIMEOUT = 1.0
+# Long enough that eight concurrent requests reach a loaded machine's two processes while the
+# leader's call is still trickling (a request arriving after it ended would rightly lead anew).
+READ_TIMEOUT = 2.5
 DEADLINE = CONNECT_TIMEOUT + READ_TIMEOUT
 SINGLE_FLIGHT_WAIT = 4.0  # core.conf's default
 THRESHOLD = 3
