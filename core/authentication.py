@@ -288,8 +288,12 @@ class CookieAuthentication(RemoteJWTAuthentication):
         token = request.COOKIES.get(remote_auth_settings.ACCESS_COOKIE)
         if not token or not is_well_formed(token, remote_auth_settings.MAX_TOKEN_LENGTH):
             return None
-        SessionAuthentication().enforce_csrf(request)
+        self.enforce_csrf(request)
         return str(token)
+
+    def enforce_csrf(self, request: Request) -> None:
+        """Raise PermissionDenied unless the request carries its CSRF proof (safe methods need none)."""
+        SessionAuthentication().enforce_csrf(request)
 
 
 class LocalJWTAuthentication(JWTAuthentication):

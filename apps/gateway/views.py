@@ -2,8 +2,10 @@
 
 It authenticates through the project's authentication classes, the same pipeline as every API
 request, so a cache hit costs what `/api/auth/verify`'s does. The original method and URI
-(`X-Forwarded-Method`/`X-Forwarded-Uri`, or `X-Original-URI`) are only logged: they grant
-nothing, so they are read from any caller rather than only from TRUSTED_PROXIES.
+(`X-Forwarded-Method`/`X-Forwarded-Uri`, or `X-Original-URI`) are logged, and the method decides
+whether the browser's cookie needs a CSRF proof (apps.gateway.cookie). They grant nothing a caller
+could not get by sending the header itself, and the gateway sets its own, so they are read from
+any caller rather than only from TRUSTED_PROXIES.
 """
 
 import logging
@@ -18,6 +20,7 @@ from rest_framework.views import APIView
 from apps.openapi.responses import ErrorResponse
 from core.authentication import CookieAuthentication
 
+from .cookie import ForwardedCookieAuthentication
 from .forward import Requirements, caller_headers
 from .headers import header_value
 
@@ -55,13 +58,13 @@ class ForwardAuthView(APIView):
     accepts_service_tokens = True
 
     def get_authenticators(self) -> list[BaseAuthentication]:
-        """Return every default class but the browser's cookie: the CSRF proof of the original
-        (possibly unsafe, cross-site) request is not checked here, so a cookie alone must not
-        authorise anything through the gateway."""
+        """Return the default classes, the browser's cookie judged by the original request's CSRF
+        proof (ForwardedCookieAuthentication) instead of ForwardAuth's own, always safe, GET."""
         return [
-            authenticator
+            ForwardedCookieAuthentication()
+            if type(authenticator) is CookieAuthentication
+            else authenticator
             for authenticator in super().get_authenticators()
-            if not isinstance(authenticator, CookieAuthentication)
         ]
 
     @extend_schema(
@@ -84,6 +87,8 @@ class ForwardAuthView(APIView):
                     "insufficient_role": "the caller's role in the organization is too low",
                     "insufficient_scope": "the service token lacks the scope",
                     "not_a_member": "the caller is not an active member of the organization",
+                    "permission_denied": "the browser cookie without the CSRF proof that an "
+                    "unsafe original method (`X-Forwarded-Method`) needs",
                 },
             ),
         },

@@ -18,6 +18,7 @@ from .responses import WWW_AUTHENTICATE, ErrorResponse, validation_error
 
 BEARER = "bearerAuth"
 COOKIE = "cookieAuth"
+FORWARDED_COOKIE = "forwardedCookieAuth"
 BEARER_SCHEME: dict[str, Any] = {
     "type": "http",
     "scheme": "bearer",
@@ -83,6 +84,22 @@ class CookieScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-c
             "A request with an `Authorization` header ignores it; unsafe methods also need "
             "Django's CSRF token in `X-CSRFToken` (else 403).",
         }
+
+
+class ForwardedCookieScheme(CookieScheme):  # type: ignore[no-untyped-call]
+    """The same cookie at ForwardAuth, where the gateway's original method decides the CSRF proof."""
+
+    target_class = "apps.gateway.cookie.ForwardedCookieAuthentication"
+    name = FORWARDED_COOKIE
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "The browser's access-token cookie, forwarded by the gateway. An unsafe original "
+            "method (`X-Forwarded-Method` POST, PUT, PATCH, DELETE, or none stated) also needs "
+            "Django's CSRF token in `X-CSRFToken` and a trusted `Origin` (else 403)."
+        )
+        return definition
 
 
 INVALID_TOKEN = {"token_not_valid": "the refresh token is invalid, expired or blacklisted"}

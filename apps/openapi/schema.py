@@ -10,7 +10,7 @@ from typing import Any
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ComponentIdentity, ResolvedComponent
 
-from .extensions import BEARER, COOKIE
+from .extensions import BEARER, COOKIE, FORWARDED_COOKIE
 from .responses import AUTHENTICATED, ErrorResponse
 from .serializers import ErrorSerializer
 
@@ -20,8 +20,9 @@ JSON = "application/json"
 def requires_bearer(security: list[dict[str, Any]] | None) -> bool:
     """Return True when every way to call the operation includes a token (Bearer or the
     browser's cookie, verified alike)."""
+    tokens = (BEARER, COOKIE, FORWARDED_COOKIE)
     return bool(security) and all(
-        BEARER in requirement or COOKIE in requirement for requirement in security or []
+        any(name in requirement for name in tokens) for requirement in security or []
     )
 
 

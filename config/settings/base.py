@@ -202,6 +202,8 @@ CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
 CORS_EXPOSE_HEADERS = ["Retry-After", "WWW-Authenticate", "X-Request-ID"]
+# Origins besides this host whose unsafe cookie requests pass CSRF: a gateway's public origin.
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The HTML pages (admin, Swagger UI) load nothing from elsewhere and run no inline script; the one
 # inline <style> of Swagger UI carries the request's nonce (apps/openapi/templates).
 CONTENT_SECURITY_POLICY: dict[str, Any] = {

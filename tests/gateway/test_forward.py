@@ -1,6 +1,8 @@
 """GET/HEAD /api/auth/forward against the local auth server: headers, refusals, requirements."""
 
 import pytest
+from django.conf import settings as django_settings
+from rest_framework.test import APIClient
 
 from apps.gateway.headers import header_value, identity_headers
 from core.conf import remote_auth_settings
@@ -52,16 +54,90 @@ def test_no_token_is_401_with_www_authenticate(remote_auth, api) -> None:
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_the_browser_cookie_alone_authorises_nothing_through_the_gateway(
-    remote_auth, api, demo_users
-) -> None:
-    api.cookies[remote_auth_settings.ACCESS_COOKIE] = token_of(remote_auth, demo_users, "alice")
+CSRF_SECRET = "a" * 32  # Django's unmasked CSRF secret: 32 characters of its alphabet
 
-    response = api.get(FORWARD, HTTP_X_FORWARDED_METHOD="POST")
 
-    assert response.status_code == 401
+@pytest.fixture
+def browser(remote_auth, demo_users) -> APIClient:
+    """A client holding alice's access cookie and a CSRF cookie, with CSRF checks enforced."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.cookies[remote_auth_settings.ACCESS_COOKIE] = token_of(remote_auth, demo_users, "alice")
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "get"])
+def test_the_cookie_authorises_a_safe_original_method(browser, demo_users, method) -> None:
+    response = browser.get(FORWARD, HTTP_X_FORWARDED_METHOD=method)
+
+    assert response.status_code == 200
+    assert response["X-User-Id"] == demo_users["alice"].id
+    assert response["X-User-Roles"] == "admin"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "post", "PROPFIND"])
+def test_the_cookie_alone_authorises_no_unsafe_original_method(browser, method) -> None:
+    response = browser.get(FORWARD, HTTP_X_FORWARDED_METHOD=method)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "CSRF" in response.json()["detail"]
     assert "X-User-Id" not in response
-    assert api.get("/api/auth/verify").status_code == 200  # the same cookie works on the API
+
+
+def test_no_original_method_is_judged_as_unsafe(browser) -> None:
+    assert browser.get(FORWARD).status_code == 403
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+def test_the_csrf_header_authorises_an_unsafe_original_method(browser, demo_users, method) -> None:
+    response = browser.get(FORWARD, HTTP_X_FORWARDED_METHOD=method, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+
+    assert response.status_code == 200
+    assert response["X-User-Id"] == demo_users["alice"].id
+
+
+def test_a_wrong_csrf_header_is_403(browser) -> None:
+    response = browser.get(FORWARD, HTTP_X_FORWARDED_METHOD="POST", HTTP_X_CSRFTOKEN="b" * 32)
+
+    assert response.status_code == 403
+
+
+def test_a_cross_site_origin_is_403_even_with_the_csrf_header(browser) -> None:
+    response = browser.get(
+        FORWARD,
+        HTTP_X_FORWARDED_METHOD="POST",
+        HTTP_X_CSRFTOKEN=CSRF_SECRET,
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert response.status_code == 403
+    assert "Origin" in response.json()["detail"]
+
+
+def test_the_gateways_public_origin_passes_when_trusted(browser, settings) -> None:
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.example"]
+
+    response = browser.get(
+        FORWARD,
+        HTTP_X_FORWARDED_METHOD="PATCH",
+        HTTP_X_CSRFTOKEN=CSRF_SECRET,
+        HTTP_ORIGIN="https://app.example",
+    )
+
+    assert response.status_code == 200
+
+
+def test_a_bearer_token_needs_no_csrf_proof(remote_auth, demo_users) -> None:
+    client = APIClient(enforce_csrf_checks=True)
+
+    token = token_of(remote_auth, demo_users, "bob")
+
+    response = client.get(
+        FORWARD, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_FORWARDED_METHOD="POST"
+    )
+
+    assert response.status_code == 200
 
 
 def test_a_bad_token_is_401_token_not_valid(remote_auth, api) -> None:

@@ -4,8 +4,10 @@ import io
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from core.conf import remote_auth_settings
 from tests.fixtures.api_server import ApiServer
 from tests.fixtures.nginx import Gateway
 
@@ -52,6 +54,42 @@ def test_a_client_cannot_forge_identity_headers(gateway, remote_auth, demo_users
 
     assert seen["X-User-Id"] == demo_users["bob"].id
     assert seen["X-User-Roles"] == "user"
+
+
+CSRF = "c" * 32  # the CSRF cookie and header a same-site page would send
+
+
+def cookie_post(gateway: Gateway, token: str, **headers: str) -> requests.Response:
+    """POST through the gateway as a browser would: the access cookie and a CSRF cookie, no Bearer."""
+    cookies = {remote_auth_settings.ACCESS_COOKIE: token, django_settings.CSRF_COOKIE_NAME: CSRF}
+    return requests.post(
+        gateway.url + "/", data={"a": "b"}, cookies=cookies, headers=headers, timeout=30
+    )
+
+
+def test_the_browser_cookie_passes_the_gateway_on_a_safe_method(
+    gateway, remote_auth, demo_users
+) -> None:
+    token = login(remote_auth, demo_users, "alice")
+    cookies = {remote_auth_settings.ACCESS_COOKIE: token}
+
+    response = requests.get(gateway.url + "/", cookies=cookies, timeout=30)
+
+    assert response.status_code == 200
+    assert response.json()["X-User-Id"] == demo_users["alice"].id
+
+
+def test_a_cookie_only_cross_site_post_is_refused_at_the_gateway(
+    gateway, remote_auth, demo_users
+) -> None:
+    token = login(remote_auth, demo_users, "alice")
+
+    assert cookie_post(gateway, token).status_code == 403
+    foreign = cookie_post(gateway, token, **{"X-CSRFToken": CSRF, "Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    proven = cookie_post(gateway, token, **{"X-CSRFToken": CSRF})
+    assert proven.status_code == 200
+    assert proven.json()["X-User-Id"] == demo_users["alice"].id
 
 
 def test_a_service_token_reaches_the_upstream_as_x_service_name(gateway) -> None:

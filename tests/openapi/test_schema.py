@@ -105,19 +105,21 @@ def test_the_security_schemes_are_one_bearer_scheme_and_the_cookie(
 ) -> None:
     schemes = document["components"]["securitySchemes"]
 
-    assert list(schemes) == ["bearerAuth", "cookieAuth"]
+    assert list(schemes) == ["bearerAuth", "cookieAuth", "forwardedCookieAuth"]
     assert (schemes["bearerAuth"]["type"], schemes["bearerAuth"]["scheme"]) == ("http", "bearer")
     assert (schemes["cookieAuth"]["type"], schemes["cookieAuth"]["in"]) == ("apiKey", "cookie")
+    forwarded = schemes["forwardedCookieAuth"]  # the same cookie, ForwardAuth's CSRF rule
+    assert (forwarded["in"], forwarded["name"]) == ("cookie", schemes["cookieAuth"]["name"])
+    assert "X-Forwarded-Method" in forwarded["description"]
 
 
 def test_protected_operations_document_what_authentication_answers(
     document: dict[str, Any],
 ) -> None:
     shared = document["components"]["responses"]
-    # ForwardAuth takes the Bearer token only: a cookie alone authorises nothing at the gateway.
-    protected = [
-        op for _, _, op in operations(document) if op.get("security") in (BEARER, BEARER[:1])
-    ]
+    # ForwardAuth takes the cookie under its own scheme: the original method decides its CSRF proof.
+    forward = [BEARER[0], {"forwardedCookieAuth": []}]
+    protected = [op for _, _, op in operations(document) if op.get("security") in (BEARER, forward)]
 
     assert len(protected) == 5  # verify, forward, organizations (list, detail), subscription check
     for operation in protected:
