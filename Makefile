@@ -28,7 +28,7 @@ AUTH_UP := $(PY) -c "import urllib.request; urllib.request.urlopen('http://127.0
 
 define CURL_SESSION
 
-SaaS Admin is starting on http://127.0.0.1:8000 (auth server: $(AUTH_SERVICE_URL)). Ctrl-C stops it.
+SaaS Admin is starting on http://127.0.0.1:8000 (auth server: $(AUTH_SERVICE_URL)). Ctrl-C stops it all.
 
   API docs (Swagger UI)  http://127.0.0.1:8000/api/docs/
   Django admin           http://127.0.0.1:8000/admin/  (a staff account: .venv/bin/python manage.py createsuperuser)
@@ -46,18 +46,8 @@ Try it as alice@acme.test (README.md, "The demo"):
 endef
 export CURL_SESSION
 
-define DEMO_USERS
-Started the local auth server on :4000 with its demo users (passwords as in authserver/demo_seed.json):
-  alice@acme.test   / demo-password-1  Acme Corp admin: buildeasy active, teamspace in trial
-  bob@acme.test     / demo-password-2  Acme Corp member: the same subscriptions, role user
-  carol@globex.test / demo-password-3  Globex admin: buildeasy past due (in grace), teamspace expired, autoflow cancelled
-  dave@globex.test  / demo-password-4  e-mail not verified: login refused (403)
-  erin@acme.test    / demo-password-5  inactive: login refused (403)
-endef
-export DEMO_USERS
-
-# The local stand-in, and the demo data (manage.py demo_data), only when nothing answers on :4000
-# and AUTH_SERVICE_URL is the default: never for a remote auth server or a tunnel.
+# The local stand-in, and the demo data (manage.py demo_data, which lists the demo users), only
+# when nothing answers on :4000 and AUTH_SERVICE_URL is the default: never for another server.
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	@set -eu; \
@@ -66,7 +56,6 @@ run: $(VENV)/.runtime
 	  trap 'kill $$auth 2>/dev/null || true' EXIT INT TERM; \
 	  for _ in $$(seq 50); do $(AUTH_UP) 2>/dev/null && break; sleep 0.2; done; \
 	  $(PY) manage.py demo_data; \
-	  echo "$$DEMO_USERS"; \
 	fi; \
 	echo "$$CURL_SESSION"; \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload

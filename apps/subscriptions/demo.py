@@ -58,10 +58,43 @@ def seed_path() -> Path:
     return Path(settings.BASE_DIR) / "authserver" / "demo_seed.json"
 
 
+def read_seed(path: Path) -> dict[str, Any]:
+    """Return the seed file's content."""
+    seed: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return seed
+
+
 def seed_organizations(path: Path) -> dict[str, str]:
     """Return the seed's organization ids keyed by name."""
-    seed = json.loads(path.read_text(encoding="utf-8"))
-    return {org["name"]: org["id"] for org in seed["organizations"]}
+    return {org["name"]: org["id"] for org in read_seed(path)["organizations"]}
+
+
+def cases_of(organization: str) -> str:
+    """Return what the organization's demo subscriptions are: "buildeasy active, ..."."""
+    labels = dict(Status.choices)
+    return ", ".join(
+        f"{c.product} {labels[c.status].lower()}" for c in CASES if c.organization == organization
+    )
+
+
+def refusal(user: dict[str, Any]) -> str | None:
+    """Return why the auth server refuses the seed user's login, None when it lets them in."""
+    if not user.get("emailVerified"):
+        return "e-mail not verified"
+    return None if user.get("active", True) else "inactive"
+
+
+def user_lines(path: Path) -> list[str]:
+    """Return one line per seed user: e-mail, password, organization, role and what it shows."""
+    seed = read_seed(path)
+    names = {org["id"]: org["name"] for org in seed["organizations"]}
+    lines = []
+    for user in seed["users"]:
+        org = names.get(user.get("org"), "no organization")
+        why = refusal(user)
+        shows = f"login refused ({why})" if why else cases_of(org)
+        lines.append(f"{user['email']} / {user['password']}: {org}, {user.get('role')}; {shows}")
+    return lines
 
 
 def midnight(now: datetime) -> datetime:

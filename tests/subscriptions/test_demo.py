@@ -35,11 +35,11 @@ def demo_rows() -> dict[tuple[str, str], Subscription]:
     return {(s.organization.name, s.product.code): s for s in rows}
 
 
-def run_command(settings: Any, *args: str) -> str:
+def run_command(settings: Any, *args: str) -> list[str]:
     settings.DEBUG = True
     out = StringIO()
     call_command("demo_data", *args, stdout=out)
-    return out.getvalue()
+    return out.getvalue().splitlines()
 
 
 def test_each_case_shows_its_rule_as_of_today() -> None:
@@ -117,12 +117,25 @@ def test_reset_deletes_the_demo_organizations_subscriptions_first() -> None:
 
 
 def test_command_reports_what_it_wrote_and_is_idempotent(settings: Any) -> None:
-    assert run_command(settings).strip() == "demo data: 5 created, 0 updated, 0 unchanged"
-    assert run_command(settings).strip() == "demo data: 0 created, 0 updated, 5 unchanged"
-    assert (
-        run_command(settings, "--reset").strip() == "demo data: 5 created, 0 updated, 0 unchanged"
-    )
+    assert run_command(settings)[0] == "demo data: 5 created, 0 updated, 0 unchanged"
+    assert run_command(settings)[0] == "demo data: 0 created, 0 updated, 5 unchanged"
+    assert run_command(settings, "--reset")[0] == "demo data: 5 created, 0 updated, 0 unchanged"
     assert Subscription.objects.count() == 5
+
+
+def test_command_lists_the_demo_users_with_passwords_and_what_each_shows(settings: Any) -> None:
+    lines = run_command(settings)[1:]
+    assert lines[0] == (
+        "demo users of the local auth server (authserver/demo_seed.json), e-mail / password:"
+    )
+    assert lines[1:] == [
+        "  alice@acme.test / demo-password-1: Acme Corp, admin; buildeasy active, teamspace trial",
+        "  bob@acme.test / demo-password-2: Acme Corp, member; buildeasy active, teamspace trial",
+        "  carol@globex.test / demo-password-3: Globex, admin; "
+        "buildeasy past due, teamspace expired, autoflow cancelled",
+        "  dave@globex.test / demo-password-4: Globex, member; login refused (e-mail not verified)",
+        "  erin@acme.test / demo-password-5: Acme Corp, member; login refused (inactive)",
+    ]
 
 
 def test_command_uses_the_configured_grace(settings: Any) -> None:

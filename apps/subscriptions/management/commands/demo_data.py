@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...demo import apply
+from ...demo import apply, seed_path, user_lines
 from ...rules import grace_period
 
 
@@ -35,3 +35,8 @@ class Command(BaseCommand):
             f"demo data: {outcome.created} created, {outcome.updated} updated, "
             f"{outcome.unchanged} unchanged"
         )
+        seed = seed_path()
+        where = seed.relative_to(settings.BASE_DIR)
+        self.stdout.write(f"demo users of the local auth server ({where}), e-mail / password:")
+        for line in user_lines(seed):
+            self.stdout.write(f"  {line}")
