@@ -7,11 +7,13 @@ under gunicorn) and `manage.py demo_data`. The rules of the comparison are in `e
 import os
 import sys
 from collections.abc import Iterator
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from tests.fixtures.api_server import ApiServer
@@ -29,6 +31,8 @@ def all_examples() -> list[Example]:
 @pytest.fixture
 def demo_api(transactional_db: None, remote_auth: Any, settings: Any) -> Iterator[ApiServer]:
     """Run SaaS Admin against the local auth server with the demo data, as `make run` does."""
+    # a transactional test before this one emptied the tables the migrations seeded
+    import_module("apps.subscriptions.migrations.0002_seed_products").seed_products(apps, None)
     settings.DEBUG = True  # demo_data refuses otherwise
     call_command("demo_data", stdout=StringIO())
     server = ApiServer(remote_auth.url).start()

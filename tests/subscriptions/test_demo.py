@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from apps.organizations.models import Organization
 from apps.subscriptions import demo
-from apps.subscriptions.models import Subscription
+from apps.subscriptions.models import Product, Subscription
 from apps.subscriptions.rules import grace_period, is_active
 from tests.fixtures.authserver import SEED_PATH
 
@@ -145,6 +145,13 @@ def test_command_uses_the_configured_grace(settings: Any) -> None:
     assert past_due.current_period_end is not None
     assert past_due.current_period_end <= demo.midnight(datetime.now(UTC)) - timedelta(days=10)
     assert is_active(past_due, datetime.now(UTC), grace_period())
+
+
+def test_command_names_a_missing_product_instead_of_crashing(settings: Any) -> None:
+    Product.objects.filter(code="autoflow").delete()
+    with pytest.raises(CommandError, match="a demo product is missing"):
+        run_command(settings)
+    assert not Subscription.objects.exists()
 
 
 def test_command_refuses_without_debug_so_never_under_production_settings(settings: Any) -> None:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...demo import apply, seed_path, user_lines
+from ...models import Product
 from ...rules import grace_period
 
 
@@ -30,7 +31,10 @@ class Command(BaseCommand):
                 "demo_data writes demo subscriptions and runs only with DEBUG on "
                 "(config.settings.local); refusing."
             )
-        outcome = apply(timezone.now(), grace_period(), reset=options["reset"])
+        try:
+            outcome = apply(timezone.now(), grace_period(), reset=options["reset"])
+        except Product.DoesNotExist as exc:
+            raise CommandError(f"a demo product is missing ({exc}); run migrate") from exc
         self.stdout.write(
             f"demo data: {outcome.created} created, {outcome.updated} updated, "
             f"{outcome.unchanged} unchanged"
