@@ -60,6 +60,7 @@ def test_the_docs_have_the_demo_sessions() -> None:
         assert needed in commands
 
 
+@pytest.mark.integration
 def test_every_example_answers_as_documented(outputs: list[str]) -> None:
     ran = list(zip(all_examples(), outputs, strict=True))
     failures = [
