@@ -7,10 +7,11 @@ session (so `TOKEN=$(...)` carries on), with `localhost:4000` / `127.0.0.1:4000`
 auth server's address and `localhost:8000` / `127.0.0.1:8000` by SaaS Admin's.
 
 An answer is compared as JSON when the README's answer is JSON: the same keys, the same list
-lengths and the same values, except that these match any value of the same JSON type (or null
-for null): the value of a key `id`, `token` or ending in `Id`, `At` or `Token`; an ISO 8601
-timestamp (`2027-01-31T23:59:59Z`); and the string `"…"`. Any other answer is compared line by
-line, where `…` matches any text within a line. An empty answer means the command prints nothing.
+lengths and the same values, except for ids and times: the value of a key `id`, `token` or ending
+in `Id`, `At` or `Token` matches any value of the same JSON type (so null matches only null), an
+ISO 8601 timestamp (`2027-01-31T23:59:59Z`) any timestamp, and the string `"…"` anything. Any
+other answer is compared line by line, where `…` matches any text within a line. An empty answer
+means the command prints nothing.
 """
 
 import json
