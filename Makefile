@@ -27,17 +27,27 @@ $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 AUTH_UP := $(PY) -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health', timeout=1)"
 
 define CURL_SESSION
-SaaS Admin is starting on http://127.0.0.1:8000 (auth server: $(AUTH_SERVICE_URL)). Try:
+
+SaaS Admin is starting on http://127.0.0.1:8000 (auth server: $(AUTH_SERVICE_URL)). Ctrl-C stops it all.
+
+  API docs (Swagger UI)  http://127.0.0.1:8000/api/docs/
+  Django admin           http://127.0.0.1:8000/admin/  (a staff account: .venv/bin/python manage.py createsuperuser)
+  Browser sign-in        http://127.0.0.1:8000/login/
+
+Try it as alice@acme.test (README.md, "The demo"):
 
   TOKEN=$$(curl -s -X POST $(AUTH_SERVICE_URL)/api/auth/login -H 'Content-Type: application/json' \
       -d '{"email":"alice@acme.test","password":"demo-password-1"}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["accessToken"])')
   curl -s http://127.0.0.1:8000/api/auth/verify -H "Authorization: Bearer $$TOKEN"
-  curl -s http://127.0.0.1:8000/health/ready
+  curl -s "http://127.0.0.1:8000/api/subscriptions/check?organizationId=d283930d-137c-4ffe-abbf-fbed33913676&productCode=buildeasy" \
+      -H "Authorization: Bearer $$TOKEN"
 
 endef
 export CURL_SESSION
 
+# The local stand-in, and the demo data (manage.py demo_data, which lists the demo users), only
+# when nothing answers on :4000 and AUTH_SERVICE_URL is the default: never for another server.
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	@set -eu; \
@@ -45,6 +55,7 @@ run: $(VENV)/.runtime
 	  $(PY) -m authserver --host 127.0.0.1 --port 4000 & auth=$$!; \
 	  trap 'kill $$auth 2>/dev/null || true' EXIT INT TERM; \
 	  for _ in $$(seq 50); do $(AUTH_UP) 2>/dev/null && break; sleep 0.2; done; \
+	  $(PY) manage.py demo_data; \
 	fi; \
 	echo "$$CURL_SESSION"; \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload

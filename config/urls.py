@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.authentication.throttling import throttled
 from apps.observability.views import metrics
 
+admin.site.site_header = admin.site.site_title = "SaaS Admin"
+admin.site.index_title = "Organizations, subscriptions and sign-in"
+
 urlpatterns = [
     path("admin/login/", throttled(admin.site.login)),  # before admin/: password guessing
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from apps.organizations.models import Membership, Organization
 from core.identity import Identity
@@ -61,3 +62,14 @@ def make_identity(
         organization=organization,
         organization_stated=stated or organization is not None,
     )
+
+
+def make_staff(*permissions: str) -> Any:
+    """Create a staff user (not a superuser) holding `permissions` ("subscriptions.view_product")."""
+    user = make_user("staff", is_staff=True)
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

@@ -6,7 +6,7 @@ from django.test import Client
 from apps.organizations.models import Membership
 from core.models import RemoteIdentity
 
-from .factories import make_membership, make_organization, make_user
+from .factories import ORG_A, ORG_B, make_membership, make_organization, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,42 @@ def test_remote_identities_are_found_by_email_or_remote_id(
         admin_client.get("/admin/core/remoteidentity/", {"q": "nobody"}).context["cl"].result_count
         == 0
     )
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    client.force_login(
+        make_staff("organizations.view_organization", "organizations.view_membership")
+    )
+    return client
+
+
+def test_the_admin_is_named_saas_admin(staff_client: Client) -> None:
+    page = staff_client.get("/admin/").content.decode()
+    assert "<title>Organizations, subscriptions and sign-in | SaaS Admin</title>" in page
+    assert ">SaaS Admin</a>" in page
+    assert "Django administration" not in page
+
+
+def test_organizations_are_found_by_name_or_auth_server_id(staff_client: Client) -> None:
+    make_organization(ORG_A, "Acme Corp")
+    make_organization(ORG_B, "Globex")
+    for query, found in (
+        ("acme", ["Acme Corp"]),
+        (ORG_B, ["Globex"]),
+        ("0b8f5a52", ["Acme Corp", "Globex"]),
+        ("initech", []),
+    ):
+        page = staff_client.get("/admin/organizations/organization/", {"q": query})
+        assert [str(o) for o in page.context["cl"].result_list] == found
+
+
+def test_an_organizations_members_are_shown_on_its_page(
+    staff_client: Client, membership: Membership
+) -> None:
+    page = staff_client.get(
+        f"/admin/organizations/organization/{membership.organization.pk}/change/"
+    )
+    [inline] = page.context["inline_admin_formsets"]
+    assert [form.original for form in inline] == [membership]
+    assert "remote-1" in page.content.decode()

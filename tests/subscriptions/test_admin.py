@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from apps.subscriptions.models import Product, Subscription
-from tests.organizations.factories import make_organization
+from tests.organizations.factories import make_organization, make_staff
 
 from .factories import make_subscription, product
 
@@ -75,3 +75,31 @@ def test_product_code_is_read_only_once_created(admin_client: Client) -> None:
         in admin_client.get("/admin/subscriptions/product/add/").context["adminform"].form.fields
     )
     assert Product.objects.filter(code="teamspace").exists()
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    client.force_login(make_staff("subscriptions.view_subscription"))
+    return client
+
+
+def listed(client: Client, **query: Any) -> list[str]:
+    page = client.get("/admin/subscriptions/subscription/", query)
+    assert page.status_code == 200
+    return sorted(str(s) for s in page.context["cl"].result_list)
+
+
+def test_subscriptions_are_filtered_by_status_and_by_product(staff_client: Client) -> None:
+    org = make_organization()
+    make_subscription(org, "teamspace", "trial")
+    make_subscription(org, "buildeasy", "active")
+    make_subscription(org, "autoflow", "trial")
+    assert listed(staff_client, status__exact="trial") == [
+        "Org A / AutoFlow (trial)",
+        "Org A / TeamSpace (trial)",
+    ]
+    assert listed(staff_client, product__id__exact=product("buildeasy").pk) == [
+        "Org A / BuildEasy (active)"
+    ]
+    both = {"status__exact": "trial", "product__id__exact": product("teamspace").pk}
+    assert listed(staff_client, **both) == ["Org A / TeamSpace (trial)"]
