@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"authserver listening on (http://\S+)")
 CONTROL_TIMEOUT = 5.0
+MINT_THREADS = 4
 # 32+ bytes so PyJWT does not warn; the local auth server signs its demo tokens with it.
 AUTH_SECRET = "bench-authserver-signing-key-0123456789"
 
@@ -53,15 +55,21 @@ def stop_process(process: subprocess.Popen[Any], grace: float = 10.0) -> None:
 class AuthServer:
     """The local auth server (`python -m authserver --port 0 --control`) and its control API."""
 
-    def __init__(self, log_path: Path, startup_timeout: float = 15.0) -> None:
+    def __init__(
+        self, log_path: Path, startup_timeout: float = 15.0, *, seed: Path | None = None
+    ) -> None:
         self.log_path = log_path
         self.startup_timeout = startup_timeout
+        self.seed = seed  # None: the server's demo seed
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
+        self._session = requests.Session()
 
     def start(self) -> "AuthServer":
         """Start the server and wait until it prints its URL and answers /health."""
         command = [sys.executable, "-m", "authserver", "--port", "0", "--control"]
+        if self.seed is not None:
+            command += ["--seed", str(self.seed)]
         self.process = subprocess.Popen(
             [*command, "--log-level", "WARNING"],
             cwd=ROOT,
@@ -140,9 +148,15 @@ class AuthServer:
         ]
         return token
 
+    def mint_many(self, emails: list[str], ttl: int) -> list[str]:
+        """Return one new access token per entry of `emails` (in order), minted MINT_THREADS at
+        a time."""
+        with ThreadPoolExecutor(MINT_THREADS) as pool:
+            return list(pool.map(lambda email: self.mint(email, ttl), emails))
+
     def _control(self, method: str, path: str, **kwargs: Any) -> Any:
         url = f"{self.url}/__control__/{path}"
-        response = requests.request(method, url, timeout=CONTROL_TIMEOUT, **kwargs)
+        response = self._session.request(method, url, timeout=CONTROL_TIMEOUT, **kwargs)
         response.raise_for_status()
         return response.json()
 

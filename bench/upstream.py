@@ -35,6 +35,11 @@ class UpstreamCheck:
         return set(self.statuses) == {200} and self.statuses[200] == self.requests
 
     @property
+    def rps(self) -> float:
+        """Return requests answered per second."""
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
     def passed(self) -> bool:
         return self.all_ok and self.calls == self.expected
 
