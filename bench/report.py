@@ -272,11 +272,16 @@ def header_lines(meta: Data) -> list[str]:
 
 
 def run_line(meta: Data) -> str:
-    """Return one line naming the run: date, mode, commit, machine."""
-    return (
-        f"One `make bench` run ({meta['mode']} mode, {meta['date']}, commit {meta['commit']}, "
-        f"{meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, {meta['load_generator']}):"
+    """Return one line naming the run: date, mode, commit, machine; a run that is not a full
+    one says so, since its fewer, shorter rounds are not the numbers to quote."""
+    command = "make bench" if meta["mode"] == "full" else f"python -m bench --{meta['mode']}"
+    line = (
+        f"One `{command}` run ({meta['mode']} mode, {meta['date']}, commit {meta['commit']}, "
+        f"{meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, {meta['load_generator']})"
     )
+    if meta["mode"] != "full":
+        line += ": fewer, shorter rounds than a full `make bench`, read as a check, not as numbers"
+    return line + ":"
 
 
 def target_lines(data: Data) -> list[str]:
