@@ -46,7 +46,7 @@ def method_notes(profile: Profile, *, connections: int, threshold: int) -> list[
         f"Cold-path split: {profile.split_tokens} more new tokens through (8), with meters on "
         "`AuthServiceClient.me` (network and the auth server's answer), Redis (each command's send "
         "and the wait for its reply: a pipeline or script is one round trip) and database queries "
-        "(Django's `connection.execute_wrapper`); the rest is Python. The meters add a little "
+        "(Django's `connection.execute_wrapper`) and commits; the rest is Python. The meters add a little "
         "time of their own, so this total is a little above (8)'s median.",
         f"End to end: gunicorn with 2 sync workers (each request on a new connection, as sync "
         f"workers do); {loader}; {profile.load_seconds:g} s per variant per round.",

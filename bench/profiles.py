@@ -32,7 +32,7 @@ class Profile:
 
 
 FULL = Profile("full", 8, 2_000, 2.0, 3.0, 10_000, 100, 64, 1.0, 50, 20, 50, 200, 1_000, 10)
-QUICK = Profile("quick", 5, 500, 0.5, 1.0, 2_000, 20, 64, 1.0, 20, 10, 20, 100, 100, 10)
+QUICK = Profile("quick", 5, 500, 0.5, 2.0, 2_000, 20, 64, 1.0, 20, 10, 20, 100, 100, 10)
 # The smoke test's: every phase runs and every file is written, in seconds, measuring nothing.
 TINY = Profile("tiny", 2, 30, 0.5, 1.0, 100, 5, 16, 1.0, 5, 5, 3, 5, 5, 2, 40, 3)
 PROFILES = {profile.name: profile for profile in (FULL, QUICK, TINY)}

@@ -331,7 +331,7 @@ def split_lines(data: Data) -> list[str]:
     intro = (
         f"Where a new token's time goes (variant 8, mean over {split['tokens']} new tokens of "
         "already mirrored users, metered): the auth server's `/me` (network and its answer), "
-        "Redis commands (send and reply), database queries, and the rest (Python)."
+        "Redis commands (send and reply), database queries and commits, and the rest (Python)."
     )
     return ["## The cold path's cost split", "", intro, "", *table(head, rows), ""]
 

@@ -24,7 +24,8 @@ def test_the_median_of_per_round_ratios_ignores_one_noisy_round() -> None:
     spread = Spread.of(ratios)
     assert spread is not None
     assert spread.median == pytest.approx(0.95)
-    assert (spread.low, spread.high) == (pytest.approx(0.93), pytest.approx(2.0))
+    assert spread.low == pytest.approx(0.93)
+    assert spread.high == pytest.approx(2.0)
     # The ratio of the medians of each side (or of the means) says something else.
     assert sum([95.0, 90.0, 94.0, 96.0, 93.0]) / sum([100.0, 45.0, 100.0, 100.0, 100.0]) > 1
 
