@@ -74,7 +74,7 @@ def run_churn(
     minted = auth.mint_many([email for email in emails for _ in range(refreshes)], TOKEN_TTL)
     tokens_by_user = [minted[n * refreshes : (n + 1) * refreshes] for n in range(users)]
     plan = churn_plan(tokens_by_user)
-    before = auth.me_calls()
+    before = auth.settled_me_calls()
     result = python_load(
         [api.url for api in apis],
         STEADY.path,

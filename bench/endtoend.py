@@ -1,6 +1,6 @@
 """End to end: requests/s and latency of each variant's endpoint under gunicorn, interleaved.
 
-Each round runs every variant once, for a few seconds with wrk, in an order rotated by one each
+Each round runs every variant once, for a few seconds with wrk, in an order round_order by one each
 round (1…7, 2…7 1, …), so the noise of a shared machine falls on all of them alike and no variant
 always follows the same one; the report divides each round's req/s by variant 1's in that round.
 """
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .load import LoadResult, python_load, wrk_load
 from .processes import ApiServer
-from .stats import median, rotated
+from .stats import median, round_order
 from .tokens import Tokens
 from .variants import VARIANTS, Variant
 
@@ -82,7 +82,7 @@ def run_endtoend(
     for variant in measured:
         warm_up(api, variant, tokens.for_variant(variant))
     for turn in range(rounds):
-        for variant in rotated(measured, turn):
+        for variant in round_order(measured, turn):
             token = tokens.for_variant(variant)
             run = wrk_load(api.url, variant.path, [token], connections=connections, seconds=seconds)
             results[variant.key].runs.append(run)

@@ -2,9 +2,10 @@
 (variant 7: one call of the whole ForwardAuth view; variant 8: ours with a never-seen token).
 
 Each variant's class is called directly on one DRF `Request` carrying its token, in interleaved
-rounds whose order rotates. Before timing, one call checks the answer is what the variant claims to
-measure (a user, and for ours the expected cache level), so a misconfiguration fails loudly instead
-of measuring 401s. Variant 8 calls once per new token and checks each answer after timing it.
+rounds whose order changes from round to round. Before timing, one call checks the answer is what
+the variant claims to measure (a user, and for ours the expected cache level), so a
+misconfiguration fails loudly instead of measuring 401s. Variant 8 calls once per new token and
+checks each answer after timing it.
 """
 
 import gc
@@ -25,7 +26,7 @@ from .auth import (
     UncachedRemoteAuthentication,
     oidc_authentication,
 )
-from .stats import median, rotated
+from .stats import median, round_order
 from .tokens import Tokens
 from .variants import (
     FORWARD,
@@ -196,7 +197,7 @@ def run_inprocess(
     iterations: int,
     seconds: float,
 ) -> list[CallCost]:
-    """Measure every variant in `rounds` interleaved rounds, in an order rotated each round;
+    """Measure every variant in `rounds` interleaved rounds, in an order round_order each round;
     return one CallCost per variant. `new_tokens` holds variant 8's never-seen tokens: one list
     to warm with (its users get mirrored), then one list per round."""
     costs = {variant.key: CallCost(variant) for variant in INPROCESS_VARIANTS}
@@ -211,7 +212,7 @@ def run_inprocess(
     costs[NEW_TOKEN.key].answer = describe_source(EXPECTED_SOURCE[NEW_TOKEN.key])
     measured = [variant for variant in INPROCESS_VARIANTS if variant.key in callers]
     for turn in range(rounds):
-        for variant in rotated(measured, turn):
+        for variant in round_order(measured, turn):
             auth, request = callers[variant.key]
             cost = costs[variant.key]
             if variant is NEW_TOKEN:

@@ -8,7 +8,8 @@ def method_notes(profile: Profile, *, connections: int, threshold: int) -> list[
     loader = f"wrk, 1 thread, {connections} connections"
     return [
         f"Rounds: every phase that compares variants runs {profile.rounds} interleaved rounds, "
-        "each measuring every variant once in an order rotated by one each round. A ratio is "
+        "each measuring every variant once, in an order that changes each round (rotated every "
+        "other round, reversed on odd rounds). A ratio is "
         "judged on the median of its per-round ratios (each round's numbers were taken under the "
         "same machine load); the spread shown beside it is the lowest and highest round.",
         "Everything runs on one machine: auth server (Python stdlib threading server), Redis, "

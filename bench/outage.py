@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .load import LoadResult, python_load, wrk_load
 from .processes import ApiServer, AuthServer
-from .stats import median, rotated
+from .stats import median, round_order
 from .tokens import fresh_remote_tokens
 from .variants import STEADY
 
@@ -90,9 +90,9 @@ def check_phase(api: ApiServer, phase: tuple[str, int], tokens: list[str]) -> Ou
 
 
 def time_phases(api: ApiServer, phases: list[OutagePhase], *, rounds: int, seconds: float) -> None:
-    """Time every phase once per round with wrk, in an order rotated each round."""
+    """Time every phase once per round with wrk, in an order round_order each round."""
     for turn in range(rounds):
-        for phase in rotated(phases, turn):
+        for phase in round_order(phases, turn):
             phase.timings.append(
                 wrk_load(
                     api.url, STEADY.path, phase.tokens, connections=CONNECTIONS, seconds=seconds
@@ -121,7 +121,7 @@ def run_outage(
         raise RuntimeError(f"warming tokens before the outage answered {warm.statuses}")
     auth.fault("down")
     try:
-        before = auth.me_calls()
+        before = auth.settled_me_calls()
         trip = python_load(
             api.url, STEADY.path, cold[:threshold], connections=1,
             seconds=CHECK_SECONDS, max_requests=threshold,
@@ -134,7 +134,7 @@ def run_outage(
             check_phase(api, ("200 from cache, auth server down", 200), cached),
         ]
         time_phases(api, phases, rounds=rounds, seconds=seconds)
-        open_calls = auth.me_calls() - before
+        open_calls = auth.settled_me_calls() - before
     finally:
         auth.clear_faults()
     return Outage(trip, trip_calls, phases, open_calls)

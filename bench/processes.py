@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"authserver listening on (http://\S+)")
 CONTROL_TIMEOUT = 5.0
 MINT_THREADS = 4
+SETTLE_QUIET, SETTLE_LIMIT = 0.5, 30.0
 # 32+ bytes so PyJWT does not warn; the local auth server signs its demo tokens with it.
 AUTH_SECRET = "bench-authserver-signing-key-0123456789"
 
@@ -114,6 +115,19 @@ class AuthServer:
     def me_calls(self) -> int:
         """Return how many times GET /api/auth/me was called since the last reset."""
         return self.calls("GET /api/auth/me")
+
+    def settled_me_calls(self) -> int:
+        """Return the /me count once it has stopped moving for SETTLE_QUIET seconds (or after
+        SETTLE_LIMIT): the requests wrk leaves behind when it stops are still being served, and
+        those of the uncached variants call /me."""
+        deadline = time.monotonic() + SETTLE_LIMIT
+        count = self.me_calls()
+        while time.monotonic() < deadline:
+            time.sleep(SETTLE_QUIET)
+            count, previous = self.me_calls(), count
+            if count == previous:
+                break
+        return count
 
     def calls(self, key: str) -> int:
         """Return how many times `METHOD /path` was called since the last reset."""

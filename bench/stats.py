@@ -48,10 +48,13 @@ def per_round_ratios(values: Sequence[float], references: Sequence[float]) -> li
     ]
 
 
-def rotated(items: Sequence[T], turn: int) -> list[T]:
-    """Return `items` starting at index `turn` (modulo their count), wrapping around: round
-    `turn` of an interleaved run measures them in this order, so none always follows another."""
+def round_order(items: Sequence[T], turn: int) -> list[T]:
+    """Return the order round `turn` of an interleaved run measures `items` in: rotated to start
+    one further every other round, and reversed on odd rounds, so each item is measured at every
+    position and follows each of its two neighbours in turn (a rotation alone would keep every
+    item behind the same one, and the leftovers of its load run)."""
     if not items:
         return []
-    start = turn % len(items)
-    return [*items[start:], *items[:start]]
+    start = (turn // 2) % len(items)
+    order = [*items[start:], *items[:start]]
+    return order[::-1] if turn % 2 else order

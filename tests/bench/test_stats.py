@@ -1,8 +1,8 @@
-"""The bench's statistics: per-round ratios, their median and spread, and the rotated order."""
+"""The bench's statistics: per-round ratios, their median and spread, and the order of each round."""
 
 import pytest
 
-from bench.stats import Spread, per_round_ratios, rotated
+from bench.stats import Spread, per_round_ratios, round_order
 
 
 def test_per_round_ratios_divide_each_round_by_the_same_rounds_reference() -> None:
@@ -34,12 +34,18 @@ def test_spread_of_nothing_is_none() -> None:
     assert Spread.of([]) is None
 
 
-def test_rotated_starts_each_round_one_further_and_wraps() -> None:
+def test_each_item_takes_every_position_and_follows_each_neighbour() -> None:
     items = ["a", "b", "c"]
-    assert [rotated(items, turn) for turn in range(4)] == [
+    orders = [round_order(items, turn) for turn in range(6)]
+    assert orders == [
         ["a", "b", "c"],
+        ["c", "b", "a"],
         ["b", "c", "a"],
+        ["a", "c", "b"],
         ["c", "a", "b"],
-        ["a", "b", "c"],
+        ["b", "a", "c"],
     ]
-    assert rotated([], 3) == []
+    # Behind "a" in turn: nothing (first), "b", "c".
+    before_a = {order[order.index("a") - 1] if order.index("a") else None for order in orders}
+    assert before_a == {None, "b", "c"}
+    assert round_order([], 3) == []
