@@ -78,7 +78,7 @@ def python_load(
 ) -> LoadResult:
     """Send request i with tokens[i % len(tokens)] from `connections` keep-alive clients.
 
-    With several base URLs (instances), client j sends to base_urls[j % len(base_urls)]."""
+    With several base URLs (instances), client j sends to the (j mod their count)-th."""
     urls = [base_url] if isinstance(base_url, str) else list(base_url)
     targets = [_loopback(url) for url in urls]
     run = _PythonRun(path, tokens, max_requests, time.monotonic() + seconds)
