@@ -197,7 +197,7 @@ def run_inprocess(
     iterations: int,
     seconds: float,
 ) -> list[CallCost]:
-    """Measure every variant in `rounds` interleaved rounds, in an order round_order each round;
+    """Measure every variant in `rounds` interleaved rounds, in an order that changes each round;
     return one CallCost per variant. `new_tokens` holds variant 8's never-seen tokens: one list
     to warm with (its users get mirrored), then one list per round."""
     costs = {variant.key: CallCost(variant) for variant in INPROCESS_VARIANTS}
