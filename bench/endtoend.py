@@ -1,8 +1,8 @@
 """End to end: requests/s and latency of each variant's endpoint under gunicorn, interleaved.
 
-Each round runs every variant once, for a few seconds with wrk, in an order round_order by one each
-round (1…7, 2…7 1, …), so the noise of a shared machine falls on all of them alike and no variant
-always follows the same one; the report divides each round's req/s by variant 1's in that round.
+Each round runs every variant once, for a few seconds with wrk, in an order that changes from round
+to round (`stats.round_order`: 1…7, 7…1, 2…7 1, 1 7…2, …), so the noise of a shared machine falls
+on all of them alike; the report divides each round's req/s by variant 1's in that round.
 """
 
 from dataclasses import dataclass, field

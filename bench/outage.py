@@ -90,7 +90,7 @@ def check_phase(api: ApiServer, phase: tuple[str, int], tokens: list[str]) -> Ou
 
 
 def time_phases(api: ApiServer, phases: list[OutagePhase], *, rounds: int, seconds: float) -> None:
-    """Time every phase once per round with wrk, in an order round_order each round."""
+    """Time every phase once per round with wrk, in an order that changes each round."""
     for turn in range(rounds):
         for phase in round_order(phases, turn):
             phase.timings.append(
