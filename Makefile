@@ -74,8 +74,9 @@ typecheck:
 pytest:
 	$(PY) -m pytest
 
-# The benchmark (bench/): starts its own auth server and gunicorn, writes bench/results/latest.md.
-# Uses wrk when installed (apt-get install wrk), else a bundled Python load generator.
+# The benchmark (bench/): starts its own auth server and gunicorn, writes bench/results/latest.md
+# and latest.json (`python -m bench.readme` copies them into the README). Needs wrk, which
+# .ci/services installs when missing.
 bench: $(VENV)/.bench
 	bash .ci/services
 	$(PY) -m bench

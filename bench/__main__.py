@@ -2,7 +2,8 @@
 
 Starts the local auth server and two gunicorn instances of SaaS Admin (bench settings), uses the
 running PostgreSQL and Redis on loopback, and stops everything it started on exit, error or Ctrl-C.
-Writes `latest.md` and `latest.json` into `--out` (default bench/results).
+Needs wrk (`bash .ci/services` installs it). Writes `latest.md` and `latest.json` into `--out`
+(default bench/results); `python -m bench.readme` copies them into the README.
 """
 
 import argparse
@@ -13,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from .load import wrk_available
+from .load import WrkMissing, require_wrk
 from .profiles import PROFILES
 from .report import targets, write
 from .run import Progress, measure
@@ -40,8 +41,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--redis-db", type=int, default=14, help="Redis db number (the run deletes its own keys)"
     )
-    parser.add_argument("--python-load", action="store_true", help="never use wrk")
-    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 2)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default: the mode's)")
     return parser.parse_args(argv)
 
 
@@ -50,17 +50,22 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; return 0 once the report is written, whatever the targets say."""
+    """Run the benchmark; return 0 once the report is written, whatever the targets say, and 2
+    when wrk is missing."""
     args = parse_args(argv)
+    try:
+        require_wrk()
+    except WrkMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, _terminate)
     say = Progress()
-    use_wrk = wrk_available() and not args.python_load
-    say(f"mode {args.mode}; load generator: {'wrk' if use_wrk else 'Python'}")
+    say(f"mode {args.mode}")
     stores = Stores(args.database, args.redis_db)
     profile = PROFILES[args.mode]
     if args.rounds:
         profile = replace(profile, rounds=args.rounds)
-    results = measure(profile, stores, args.out, use_wrk, say)
+    results = measure(profile, stores, args.out, say)
     md, js = write(results, args.out)
     for target in targets(results):
         print(f"  {target.status:4}  {target.name}: {target.measured}")

@@ -1,14 +1,15 @@
 """End to end: requests/s and latency of each variant's endpoint under gunicorn, interleaved.
 
-Rounds run every variant once, in order (1, 2, … 6, 1, 2, …), so the noise of a shared machine
-falls on all of them alike; the report divides by variant 1.
+Each round runs every variant once, for a few seconds with wrk, in an order that changes from round
+to round (`stats.round_order`: 1…7, 7…1, 2…7 1, 1 7…2, …), so the noise of a shared machine falls
+on all of them alike; the report divides each round's req/s by variant 1's in that round.
 """
 
 from dataclasses import dataclass, field
 
-from .load import LoadResult, load, python_load
+from .load import LoadResult, python_load, wrk_load
 from .processes import ApiServer
-from .stats import median
+from .stats import median, round_order
 from .tokens import Tokens
 from .variants import VARIANTS, Variant
 
@@ -21,20 +22,25 @@ class EndToEndError(RuntimeError):
 
 @dataclass
 class Throughput:
-    """The load runs of one variant."""
+    """The load runs of one variant, one per round."""
 
     variant: Variant
     runs: list[LoadResult] = field(default_factory=list)
     skipped: str = ""
 
     @property
+    def rps_runs(self) -> list[float]:
+        """Return the requests/s of each round."""
+        return [run.rps for run in self.runs]
+
+    @property
     def rps(self) -> float:
-        """Return the mean requests/s over the runs."""
-        return sum(run.rps for run in self.runs) / len(self.runs) if self.runs else 0.0
+        """Return the median requests/s over the rounds."""
+        return median(self.rps_runs) if self.runs else 0.0
 
     @property
     def p50_ms(self) -> float:
-        return median([run.p50_ms for run in self.runs])
+        return median([run.p50_ms for run in self.runs]) if self.runs else 0.0
 
     @property
     def p99_ms(self) -> float:
@@ -66,10 +72,8 @@ def run_endtoend(
     rounds: int,
     seconds: float,
     connections: int,
-    max_requests: int,
-    use_wrk: bool,
 ) -> list[Throughput]:
-    """Load every available variant for `seconds`, `rounds` times interleaved."""
+    """Load every available variant for `seconds` with wrk, `rounds` times interleaved."""
     results = {variant.key: Throughput(variant) for variant in VARIANTS}
     measured = [variant for variant in VARIANTS if variant.key in available]
     for variant in VARIANTS:
@@ -77,16 +81,9 @@ def run_endtoend(
             results[variant.key].skipped = "mozilla-django-oidc is not installed"
     for variant in measured:
         warm_up(api, variant, tokens.for_variant(variant))
-    for _ in range(rounds):
-        for variant in measured:
-            run = load(
-                api.url,
-                variant.path,
-                tokens.for_variant(variant),
-                connections=connections,
-                seconds=seconds,
-                max_requests=max_requests,
-                use_wrk=use_wrk,
-            )
+    for turn in range(rounds):
+        for variant in round_order(measured, turn):
+            token = tokens.for_variant(variant)
+            run = wrk_load(api.url, variant.path, [token], connections=connections, seconds=seconds)
             results[variant.key].runs.append(run)
     return list(results.values())

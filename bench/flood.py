@@ -100,7 +100,7 @@ def flood(
     """Send `size` flood requests from FLOODER while the real user verifies `user` new tokens."""
     fresh = fresh_remote_tokens(auth, user)
     tokens = [make(n) for n in range(size)]
-    before = auth.me_calls()
+    before = auth.settled_me_calls()
     user_answers: list[tuple[int, float]] = []
     done = threading.Event()
 

@@ -1,9 +1,11 @@
 """In-process cost: microseconds per `authenticate()` call of each variant's authentication class
-(variant 7: one call of the whole ForwardAuth view).
+(variant 7: one call of the whole ForwardAuth view; variant 8: ours with a never-seen token).
 
 Each variant's class is called directly on one DRF `Request` carrying its token, in interleaved
-rounds. Before timing, one call checks the answer is what the variant claims to measure (a user,
-and for ours the expected cache level), so a misconfiguration fails loudly instead of measuring 401s.
+rounds whose order changes from round to round. Before timing, one call checks the answer is what
+the variant claims to measure (a user, and for ours the expected cache level), so a
+misconfiguration fails loudly instead of measuring 401s. Variant 8 calls once per new token and
+checks each answer after timing it.
 """
 
 import gc
@@ -24,17 +26,18 @@ from .auth import (
     UncachedRemoteAuthentication,
     oidc_authentication,
 )
-from .stats import median
+from .stats import median, round_order
 from .tokens import Tokens
 from .variants import (
     FORWARD,
+    INPROCESS_VARIANTS,
+    NEW_TOKEN,
     NONE,
     OIDC,
     SHARED_HIT,
     SIMPLEJWT,
     STEADY,
     UNCACHED,
-    VARIANTS,
     Variant,
 )
 
@@ -44,6 +47,7 @@ EXPECTED_SOURCE = {
     SHARED_HIT.key: "redis",
     STEADY.key: "memory",
     FORWARD.key: "memory",
+    NEW_TOKEN.key: "remote",
 }
 
 
@@ -57,8 +61,16 @@ class CallCost:
 
     variant: Variant
     answer: str = ""
-    samples_us: list[float] = field(default_factory=list)
+    rounds_us: list[list[float]] = field(default_factory=list)  # the samples of each round
     skipped: str = ""  # why the variant was not measured, when it was not
+
+    @property
+    def samples_us(self) -> list[float]:
+        return [sample for samples in self.rounds_us for sample in samples]
+
+    @property
+    def round_medians_us(self) -> list[float]:
+        return [median(samples) for samples in self.rounds_us]
 
     @property
     def median_us(self) -> float:
@@ -84,6 +96,7 @@ def authenticator(variant: Variant) -> BaseAuthentication | None:
         SHARED_HIT.key: RemoteJWTAuthentication,
         STEADY.key: RemoteJWTAuthentication,
         FORWARD.key: ForwardAuthCall,
+        NEW_TOKEN.key: RemoteJWTAuthentication,
     }
     factory = factories[variant.key]
     return factory() if factory else None
@@ -110,7 +123,11 @@ def describe(answer: Any) -> str:
     """Return how the report names an `authenticate()` answer."""
     if answer is None:
         return "none"
-    source = getattr(answer[1], "source", None)
+    return describe_source(getattr(answer[1], "source", None))
+
+
+def describe_source(source: str | None) -> str:
+    """Return how the report names a user answered from `source` (None: not ours)."""
     return f"user via {source}" if source else "user"
 
 
@@ -158,25 +175,57 @@ def warm(variant: Variant, auth: BaseAuthentication, request: Request) -> str:
     return describe(answer)
 
 
+def time_new_tokens(auth: BaseAuthentication, tokens: list[str]) -> list[float]:
+    """Return the µs of one call per never-seen token; raise MeasurementError unless each answer
+    came from the auth server (checked after its timing: the first call is the one measured)."""
+    clock, samples = time.perf_counter_ns, []
+    requests = [bench_request(token) for token in tokens]
+    gc.collect()
+    for request in requests:
+        started = clock()
+        answer = auth.authenticate(request)
+        samples.append((clock() - started) / 1000)
+        check_answer(NEW_TOKEN, answer)
+    return samples
+
+
 def run_inprocess(
-    tokens: Tokens, *, rounds: int, iterations: int, seconds: float
+    tokens: Tokens,
+    new_tokens: list[list[str]],
+    *,
+    rounds: int,
+    iterations: int,
+    seconds: float,
 ) -> list[CallCost]:
-    """Measure every variant in `rounds` interleaved rounds; return one CallCost per variant."""
-    costs = {variant.key: CallCost(variant) for variant in VARIANTS}
+    """Measure every variant in `rounds` interleaved rounds, in an order that changes each round;
+    return one CallCost per variant. `new_tokens` holds variant 8's never-seen tokens: one list
+    to warm with (its users get mirrored), then one list per round."""
+    costs = {variant.key: CallCost(variant) for variant in INPROCESS_VARIANTS}
     callers: dict[str, tuple[BaseAuthentication, Request]] = {}
-    for variant in VARIANTS:
+    for variant in INPROCESS_VARIANTS:
         auth = authenticator(variant)
         if auth is None:
             costs[variant.key].skipped = "mozilla-django-oidc is not installed"
             continue
         callers[variant.key] = (auth, bench_request(tokens.for_variant(variant)))
-    for _ in range(rounds):
-        for variant in VARIANTS:
-            if variant.key not in callers:
-                continue
+    time_new_tokens(callers[NEW_TOKEN.key][0], new_tokens[0])
+    costs[NEW_TOKEN.key].answer = describe_source(EXPECTED_SOURCE[NEW_TOKEN.key])
+    measured = [variant for variant in INPROCESS_VARIANTS if variant.key in callers]
+    for turn in range(rounds):
+        for variant in round_order(measured, turn):
             auth, request = callers[variant.key]
-            costs[variant.key].answer = warm(variant, auth, request)
-            costs[variant.key].samples_us += time_calls(
-                auth, request, iterations=iterations, seconds=seconds, before=before_call(variant)
+            cost = costs[variant.key]
+            if variant is NEW_TOKEN:
+                cost.rounds_us.append(time_new_tokens(auth, new_tokens[1 + turn]))
+                continue
+            cost.answer = warm(variant, auth, request)
+            cost.rounds_us.append(
+                time_calls(
+                    auth,
+                    request,
+                    iterations=iterations,
+                    seconds=seconds,
+                    before=before_call(variant),
+                )
             )
     return list(costs.values())

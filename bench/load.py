@@ -1,7 +1,9 @@
-"""Load generators: `wrk` when installed, else a bounded Python one (threads, http.client).
+"""Load generators: `wrk` for every timed run, and a bounded Python client (threads, http.client)
+for the runs that must count answers exactly (each status, Retry-After, a request cap).
 
 Both send GET requests to loopback only, for at most `seconds` (the Python one also stops after
-`max_requests`), and return requests/s and latency percentiles of the answers.
+`max_requests`), and return requests/s and latency percentiles of the answers. The benchmark
+requires wrk (`require_wrk`): the set-up of `make bench` installs it.
 """
 
 import http.client
@@ -45,40 +47,28 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds > 0 else 0.0
 
 
-def wrk_available() -> bool:
-    """Return True when `wrk` is on PATH."""
-    return shutil.which("wrk") is not None
+class WrkMissing(RuntimeError):
+    """wrk is not installed: the benchmark times every load run with it."""
+
+
+def require_wrk() -> None:
+    """Raise WrkMissing, saying how to install it, unless `wrk` is on PATH."""
+    if shutil.which("wrk") is None:
+        raise WrkMissing(
+            "the benchmark needs wrk on PATH: `bash .ci/services` installs it "
+            "(apt-get install wrk), and `make bench` / `make bench-quick` run that first"
+        )
 
 
 def wrk_version() -> str:
-    """Return wrk's name and version, e.g. "wrk debian/4.1.0-3" ("" when not installed)."""
-    if not wrk_available():
-        return ""
+    """Return wrk's name and version, e.g. "wrk debian/4.1.0-3"."""
     result = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
     first = (result.stdout or result.stderr).splitlines()[0]
     return first.split(" [")[0].strip()
 
 
-def load(
-    base_url: str,
-    path: str,
-    token: str | None,
-    *,
-    connections: int,
-    seconds: float,
-    max_requests: int,
-    use_wrk: bool,
-) -> LoadResult:
-    """Load one endpoint with one token for `seconds`: wrk when asked, else the Python generator."""
-    if use_wrk:
-        return wrk_load(base_url, path, [token], connections=connections, seconds=seconds)
-    return python_load(
-        base_url, path, [token], connections=connections, seconds=seconds, max_requests=max_requests
-    )
-
-
 def python_load(
-    base_url: str,
+    base_url: str | Sequence[str],
     path: str,
     tokens: Sequence[str | None],
     *,
@@ -86,10 +76,16 @@ def python_load(
     seconds: float,
     max_requests: int,
 ) -> LoadResult:
-    """Send request i with tokens[i % len(tokens)] from `connections` keep-alive clients."""
-    host, port = _loopback(base_url)
-    run = _PythonRun(host, port, path, tokens, max_requests, time.monotonic() + seconds)
-    threads = [threading.Thread(target=run.client, daemon=True) for _ in range(connections)]
+    """Send request i with tokens[i % len(tokens)] from `connections` keep-alive clients.
+
+    With several base URLs (instances), client j sends to the (j mod their count)-th."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
+    targets = [_loopback(url) for url in urls]
+    run = _PythonRun(path, tokens, max_requests, time.monotonic() + seconds)
+    threads = [
+        threading.Thread(target=run.client, args=targets[j % len(targets)], daemon=True)
+        for j in range(connections)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -105,15 +101,9 @@ class _PythonRun:
     """The shared state of one Python load run; `client` is each thread's loop."""
 
     def __init__(
-        self,
-        host: str,
-        port: int,
-        path: str,
-        tokens: Sequence[str | None],
-        max_requests: int,
-        deadline: float,
+        self, path: str, tokens: Sequence[str | None], max_requests: int, deadline: float
     ) -> None:
-        self.host, self.port, self.path = host, port, path
+        self.path = path
         self.tokens, self.max_requests, self.deadline = tokens, max_requests, deadline
         self.stop = threading.Event()
         self._next = itertools.count()
@@ -123,8 +113,8 @@ class _PythonRun:
         self.errors = 0
         self.missing_retry_after = 0
 
-    def client(self) -> None:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
+    def client(self, host: str, port: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
         latencies, statuses, errors, missing = [], Counter[int](), 0, 0
         while not self.stop.is_set() and time.monotonic() < self.deadline:
             index = next(self._next)

@@ -4,14 +4,15 @@ connection is dropped).
 New tokens get 503 + Retry-After: first BREAKER_THRESHOLD real failures open the shared breaker,
 then we time the 503s it answers without calling out. Tokens verified before the fault keep
 answering 200 from the cache; we time those too. Each phase first sends every token once through
-the Python client, which checks each answer's status and Retry-After; the timing run that follows
-uses wrk (tokens in turn, by a Lua script) when it is installed, else the Python client again.
+the Python client, which checks each answer's status and Retry-After; then the phases are timed
+with wrk (tokens in turn, by a Lua script) in interleaved rounds, one timing run per phase and round.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .load import LoadResult, python_load, wrk_load
 from .processes import ApiServer, AuthServer
+from .stats import median, round_order
 from .tokens import fresh_remote_tokens
 from .variants import STEADY
 
@@ -31,6 +32,7 @@ class Outage:
     trip: LoadResult
     trip_calls: int
     phases: list["OutagePhase"]
+    open_calls: int  # /me calls while the phases ran, interleaved: the breaker allows none
 
 
 @dataclass
@@ -40,15 +42,28 @@ class OutagePhase:
     name: str
     expected_status: int
     check: LoadResult  # every token once, each answer inspected
-    timing: LoadResult
-    upstream_calls: int
+    tokens: list[str]
+    timings: list[LoadResult] = field(default_factory=list)  # one wrk run per round
+
+    @property
+    def timed_requests(self) -> int:
+        return sum(timing.requests for timing in self.timings)
+
+    @property
+    def p50_ms(self) -> float:
+        """Return the median of the rounds' p50s."""
+        return median([timing.p50_ms for timing in self.timings]) if self.timings else 0.0
+
+    @property
+    def p99_ms_runs(self) -> list[float]:
+        """Return each round's p99."""
+        return [timing.p99_ms for timing in self.timings]
 
     @property
     def unexpected(self) -> int:
         """Return the answers (checked or timed) whose status was not the expected one."""
-        answers = unexpected_answers(self.check, self.expected_status)
-        answers += unexpected_answers(self.timing, self.expected_status)
-        return answers + self.check.errors + self.timing.errors
+        runs = [self.check, *self.timings]
+        return sum(unexpected_answers(run, self.expected_status) + run.errors for run in runs)
 
     @property
     def as_expected(self) -> bool:
@@ -64,32 +79,25 @@ def unexpected_answers(result: LoadResult, expected: int) -> int:
     return result.non_2xx if 200 <= expected < 300 else result.requests - result.non_2xx
 
 
-@dataclass(frozen=True)
-class Limits:
-    """How long each timing run lasts, and with which load generator."""
-
-    requests: int
-    seconds: float
-    use_wrk: bool
-
-
-def measure(
-    auth: AuthServer, api: ApiServer, phase: tuple[str, int], tokens: list[str], limits: Limits
-) -> OutagePhase:
-    """Check then time one kind of answer of the steady-state endpoint; count /me calls meanwhile."""
-    (name, status), requests, seconds = phase, limits.requests, limits.seconds
-    before = auth.me_calls()
-    url, path = api.url, STEADY.path
+def check_phase(api: ApiServer, phase: tuple[str, int], tokens: list[str]) -> OutagePhase:
+    """Send each of the phase's tokens once, inspecting every answer."""
+    name, status = phase
     check = python_load(
-        url, path, tokens, connections=CONNECTIONS, seconds=CHECK_SECONDS, max_requests=len(tokens)
-    )
-    if limits.use_wrk:
-        timing = wrk_load(url, path, tokens, connections=CONNECTIONS, seconds=seconds)
-    else:
-        timing = python_load(
-            url, path, tokens, connections=CONNECTIONS, seconds=seconds, max_requests=requests
-        )
-    return OutagePhase(name, status, check, timing, auth.me_calls() - before)
+        api.url, STEADY.path, tokens,
+        connections=CONNECTIONS, seconds=CHECK_SECONDS, max_requests=len(tokens),
+    )  # fmt: skip
+    return OutagePhase(name, status, check, tokens)
+
+
+def time_phases(api: ApiServer, phases: list[OutagePhase], *, rounds: int, seconds: float) -> None:
+    """Time every phase once per round with wrk, in an order that changes each round."""
+    for turn in range(rounds):
+        for phase in round_order(phases, turn):
+            phase.timings.append(
+                wrk_load(
+                    api.url, STEADY.path, phase.tokens, connections=CONNECTIONS, seconds=seconds
+                )
+            )
 
 
 def run_outage(
@@ -97,11 +105,10 @@ def run_outage(
     api: ApiServer,
     *,
     threshold: int,
-    requests: int,
+    rounds: int,
     seconds: float,
     cold_tokens: int,
     cached_tokens: int,
-    use_wrk: bool,
 ) -> Outage:
     """Warm some tokens, take the auth server down, open the breaker, measure; always restore."""
     cached = fresh_remote_tokens(auth, cached_tokens)
@@ -114,18 +121,20 @@ def run_outage(
         raise RuntimeError(f"warming tokens before the outage answered {warm.statuses}")
     auth.fault("down")
     try:
-        before = auth.me_calls()
+        before = auth.settled_me_calls()
         trip = python_load(
             api.url, STEADY.path, cold[:threshold], connections=1,
             seconds=CHECK_SECONDS, max_requests=threshold,
         )  # fmt: skip
         trip_calls = auth.me_calls() - before
-        limits = Limits(requests, seconds, use_wrk)
+        before = auth.me_calls()
         phases = [
-            measure(auth, api, (OPEN_NEW_TOKENS, 503), cold[threshold:], limits),
-            measure(auth, api, (OPEN_ONE_TOKEN, 503), cold[threshold:][:1], limits),
-            measure(auth, api, ("200 from cache, auth server down", 200), cached, limits),
+            check_phase(api, (OPEN_NEW_TOKENS, 503), cold[threshold:]),
+            check_phase(api, (OPEN_ONE_TOKEN, 503), cold[threshold:][:1]),
+            check_phase(api, ("200 from cache, auth server down", 200), cached),
         ]
+        time_phases(api, phases, rounds=rounds, seconds=seconds)
+        open_calls = auth.settled_me_calls() - before
     finally:
         auth.clear_faults()
-    return Outage(trip, trip_calls, phases)
+    return Outage(trip, trip_calls, phases, open_calls)

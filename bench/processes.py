@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"authserver listening on (http://\S+)")
 CONTROL_TIMEOUT = 5.0
+MINT_THREADS = 4
+SETTLE_QUIET, SETTLE_LIMIT = 0.5, 30.0
 # 32+ bytes so PyJWT does not warn; the local auth server signs its demo tokens with it.
 AUTH_SECRET = "bench-authserver-signing-key-0123456789"
 
@@ -53,15 +56,21 @@ def stop_process(process: subprocess.Popen[Any], grace: float = 10.0) -> None:
 class AuthServer:
     """The local auth server (`python -m authserver --port 0 --control`) and its control API."""
 
-    def __init__(self, log_path: Path, startup_timeout: float = 15.0) -> None:
+    def __init__(
+        self, log_path: Path, startup_timeout: float = 15.0, *, seed: Path | None = None
+    ) -> None:
         self.log_path = log_path
         self.startup_timeout = startup_timeout
+        self.seed = seed  # None: the server's demo seed
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
+        self._session = requests.Session()
 
     def start(self) -> "AuthServer":
         """Start the server and wait until it prints its URL and answers /health."""
         command = [sys.executable, "-m", "authserver", "--port", "0", "--control"]
+        if self.seed is not None:
+            command += ["--seed", str(self.seed)]
         self.process = subprocess.Popen(
             [*command, "--log-level", "WARNING"],
             cwd=ROOT,
@@ -107,6 +116,19 @@ class AuthServer:
         """Return how many times GET /api/auth/me was called since the last reset."""
         return self.calls("GET /api/auth/me")
 
+    def settled_me_calls(self) -> int:
+        """Return the /me count once it has stopped moving for SETTLE_QUIET seconds (or after
+        SETTLE_LIMIT): the requests wrk leaves behind when it stops are still being served, and
+        those of the uncached variants call /me."""
+        deadline = time.monotonic() + SETTLE_LIMIT
+        count = self.me_calls()
+        while time.monotonic() < deadline:
+            time.sleep(SETTLE_QUIET)
+            count, previous = self.me_calls(), count
+            if count == previous:
+                break
+        return count
+
     def calls(self, key: str) -> int:
         """Return how many times `METHOD /path` was called since the last reset."""
         counts: dict[str, int] = self._control("GET", "calls")["calls"]
@@ -140,9 +162,15 @@ class AuthServer:
         ]
         return token
 
+    def mint_many(self, emails: list[str], ttl: int) -> list[str]:
+        """Return one new access token per entry of `emails` (in order), minted MINT_THREADS at
+        a time."""
+        with ThreadPoolExecutor(MINT_THREADS) as pool:
+            return list(pool.map(lambda email: self.mint(email, ttl), emails))
+
     def _control(self, method: str, path: str, **kwargs: Any) -> Any:
         url = f"{self.url}/__control__/{path}"
-        response = requests.request(method, url, timeout=CONTROL_TIMEOUT, **kwargs)
+        response = self._session.request(method, url, timeout=CONTROL_TIMEOUT, **kwargs)
         response.raise_for_status()
         return response.json()
 

@@ -9,41 +9,26 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from typing import Any
 
 from core.contract.probe import percentile
 
+from .instrument import Meter, metered
 from .services import Stores, fresh_database, setup_django
 from .stats import median
 
 WARM_CALLS = 20
 
 
-def round_trip_counter() -> Callable[[], int]:
-    """Count every command this process sends to Redis from now on; return the reader."""
-    from redis.connection import AbstractConnection
-
-    sent = [0]
-    original = AbstractConnection.send_packed_command
-
-    def send(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
-        sent[0] += 1
-        original(self, command, check_health)
-
-    AbstractConnection.send_packed_command = send  # type: ignore[method-assign]
-    return lambda: sent[0]
-
-
-def measure(label: str, call: Callable[[], bool], calls: int, sent: Callable[[], int]) -> str:
+def measure(label: str, call: Callable[[], bool], calls: int, sent: Meter) -> str:
     """Return one table row: median and p99 microseconds, and Redis round trips per call."""
     for _ in range(WARM_CALLS):
         assert call(), f"{label}: refused"  # a refusal would measure the wrong path
-    before, samples = sent(), []
+    before, samples = sent.calls, []
     for _ in range(calls):
         start = time.perf_counter_ns()
         call()
         samples.append((time.perf_counter_ns() - start) / 1000)
-    trips = (sent() - before) / calls
+    trips = (sent.calls - before) / calls
     return f"| {label} | {median(samples):.1f} | {percentile(samples, 0.99):.1f} | {trips:g} |"
 
 
@@ -59,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Imported only now: these modules need Django configured.
         from django.conf import settings
         from django.contrib.auth import get_user_model
+        from redis.connection import AbstractConnection
         from rest_framework.request import Request
         from rest_framework.test import APIRequestFactory
 
@@ -66,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         request = Request(APIRequestFactory().get("/bench/remote"))
         request.user = get_user_model()(pk=1, username="bench-rate-limit")
-        throttle, sent = CallerRateThrottle(), round_trip_counter()
+        throttle = CallerRateThrottle()
+        sent = stack.enter_context(metered(AbstractConnection, "send_packed_command", Meter()))
         rows = [
             "| rate limit | median µs | p99 µs | Redis round trips per call |",
             "|---|---|---|---|",

@@ -35,6 +35,11 @@ class UpstreamCheck:
         return set(self.statuses) == {200} and self.statuses[200] == self.requests
 
     @property
+    def rps(self) -> float:
+        """Return requests answered per second."""
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
     def passed(self) -> bool:
         return self.all_ok and self.calls == self.expected
 
@@ -46,7 +51,7 @@ def spread(
     fresh = fresh_remote_tokens(auth, tokens)
     plan: list[str | None] = [fresh[i % tokens] for i in range(requests)]
     random.Random(6).shuffle(plan)
-    before = auth.me_calls()
+    before = auth.settled_me_calls()
     # Well inside POSITIVE_TTL (60 s): a longer run would re-verify expired entries, rightly.
     result = python_load(
         api.url, STEADY.path, plan, connections=connections, seconds=50, max_requests=requests
@@ -83,7 +88,7 @@ def burst(auth: AuthServer, apis: list[ApiServer], *, size: int) -> UpstreamChec
         with lock:
             statuses[status] += 1
 
-    before, started = auth.me_calls(), time.perf_counter()
+    before, started = auth.settled_me_calls(), time.perf_counter()
     threads = [
         threading.Thread(target=one, args=(apis[i % len(apis)],), daemon=True) for i in range(size)
     ]

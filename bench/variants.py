@@ -1,4 +1,4 @@
-"""The seven variants under test: one table that the URLconf, the harness and the report share."""
+"""The variants under test: one table that the URLconf, the harness and the report share."""
 
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -33,6 +33,9 @@ STEADY = Variant(6, "remote", "ours, steady state (in-process hit)", "remote")
 # The gateway's question, /api/auth/forward's view (headers and the caller's membership role).
 FORWARD = Variant(7, "forward", "ForwardAuth, steady state (in-process hit)", "remote")
 VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY, FORWARD)
+# In process only: each call a token never seen before, of a user already mirrored (a refresh).
+NEW_TOKEN = Variant(8, "new", "ours, a new token (cold path, in process only)", "remote")
+INPROCESS_VARIANTS = (*VARIANTS, NEW_TOKEN)
 
 
 def installed(variant: Variant) -> bool:

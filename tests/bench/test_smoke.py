@@ -41,7 +41,9 @@ def test_tiny_run_writes_markdown_with_every_section(tiny_run: Path) -> None:
         "## Targets",
         "## In process",
         "## End to end",
+        "## The cold path's cost split",
         "## Upstream load",
+        "## Churn and two instances",
         "## Outage",
         "## Floods from one client",
     ):
@@ -58,26 +60,41 @@ def test_tiny_run_json_has_the_machine_and_versions(tiny_run: Path) -> None:
 
 def test_tiny_run_measures_every_variant_in_order(tiny_run: Path) -> None:
     data = load(tiny_run)
-    assert [row["key"] for row in data["inprocess"]] == KEYS
+    assert [row["key"] for row in data["inprocess"]] == [*KEYS, "new"]
     assert [row["key"] for row in data["endtoend"]] == KEYS
     # mozilla-django-oidc is a bench-only dependency: without it, its variant says it was skipped.
     for row in data["inprocess"]:
-        assert row["calls"] > 0 or (row["key"] == "oidc" and row["skipped"])
+        assert len(row["round_medians_us"]) == 2 or (row["key"] == "oidc" and row["skipped"])
     for row in data["endtoend"]:
         assert len(row["rps_runs"]) == 2 or (row["key"] == "oidc" and row["skipped"])
 
 
 def test_tiny_run_judges_every_target(tiny_run: Path) -> None:
     targets = load(tiny_run)["targets"]
-    assert len(targets) == 8
+    assert len(targets) == 9
     assert all(target["status"] in STATUSES for target in targets)
+
+
+def test_tiny_run_splits_the_cold_path_and_counts_churn_exactly(tiny_run: Path) -> None:
+    data = load(tiny_run)
+    split = data["cold_split"]
+    assert split["tokens"] == 5
+    assert split["me_calls"] > 0  # the meters saw the calls
+    assert split["redis_round_trips"] > 0
+    # The parts are disjoint waits inside the total.
+    assert split["total_us"] >= split["me_us"] + split["redis_us"] + split["db_us"]
+    one, two = data["churn"]
+    assert one["expected"] == two["expected"] == 10  # tiny: 5 users x 2 tokens
+    assert one["requests"] == two["requests"] == 20  # each token twice
 
 
 def test_tiny_run_reports_upstream_and_outage_phases(tiny_run: Path) -> None:
     data = load(tiny_run)
     assert [check["expected"] for check in data["upstream"]] == [5, 1]
     assert data["outage"]["trip"]["requests"] > 0
-    assert [phase["expected_status"] for phase in data["outage"]["phases"]] == [503, 503, 200]
+    phases = data["outage"]["phases"]
+    assert [phase["expected_status"] for phase in phases] == [503, 503, 200]
+    assert all(len(phase["p99_ms_runs"]) == 2 for phase in phases)
 
 
 def test_modes_bench_prints_every_mode_and_no_forgery_reaches_the_auth_server() -> None:
