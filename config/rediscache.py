@@ -90,7 +90,9 @@ class RedisConnection:
                 "CONNECTION_FACTORY": SENTINEL_FACTORY,
                 "SENTINELS": [a for a in map(sentinel_address, self.sentinels) if a is not None],
             }
-        tls = {arg: getattr(self, name) for name, arg in TLS_ARGUMENTS.items() if getattr(self, name)}
+        tls = {
+            arg: getattr(self, name) for name, arg in TLS_ARGUMENTS.items() if getattr(self, name)
+        }
         return {"CONNECTION_POOL_KWARGS": tls} if tls else {}
 
     def problems(self) -> list[Problem]:
