@@ -144,7 +144,7 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         command = self.command(*args)
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        self.client = redis.Redis(port=self.port, **client)
+        self.client = redis.Redis(host="127.0.0.1", port=self.port, **client)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with contextlib.suppress(redis.ConnectionError):

@@ -114,6 +114,12 @@ def shared(first: ApiServer, second: ApiServer, remote_auth: Any, email: str) ->
     return source(first.verify(token)) == "remote" and source(second.verify(token)) == "redis"
 
 
+def cache_probe(server: ApiServer) -> str:
+    """Return what /health/ready says of the cache (Redis): "up" or "down"."""
+    status: str = server.get("/health/ready").json()["checks"]["cache"]["status"]
+    return status
+
+
 def pattern_listeners(client: redis.Redis) -> int:
     """Return how many connections to `client`'s server listen on a pattern (PSUBSCRIBE)."""
     return sum(1 for entry in client.client_list(_type="pubsub") if int(entry["psub"]) > 0)
@@ -157,11 +163,13 @@ def test_token_logged_out_after_failover_is_refused_by_both(
     pair_on_sentinel, sentinel_set, remote_auth, demo_users
 ) -> None:
     first, second = pair_on_sentinel
+    assert cache_probe(first) == "up"
     sentinel_set.master.kill()
     wait_until(sentinel_set.promoted, FAILOVER_WAIT, interval=0.1)
     wait_until(
         lambda: shared(first, second, remote_auth, demo_users["alice"].email), REJOIN_WAIT, 0.5
     )
+    assert [cache_probe(first), cache_probe(second)] == ["up", "up"]  # /health/ready, new master
     # Both invalidation listeners are subscribed on the new master: a logout reaches both.
     wait_until(lambda: pattern_listeners(sentinel_set.replica.client) >= 2, REJOIN_WAIT)
     carol = demo_users["carol"]
