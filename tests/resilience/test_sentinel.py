@@ -43,9 +43,10 @@ SERVER_ENV = {
 
 
 @pytest.fixture
-def sentinel_set(tmp_path: Path) -> Iterator[SentinelSet]:
-    """Yield a master, a replica and three sentinels, ready to fail over."""
-    setup = SentinelSet(tmp_path)
+def sentinel_set(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SentinelSet]:
+    """Yield a master, a replica and three sentinels, ready to fail over (indirect parameter:
+    the password of master and replica)."""
+    setup = SentinelSet(tmp_path, getattr(request, "param", ""))
     try:
         wait_until(setup.replicating, SETUP_WAIT, interval=0.2)
         yield setup
@@ -183,3 +184,14 @@ def test_token_logged_out_after_failover_is_refused_by_both(
     assert first.verify(token).status_code == 401
     wait_until(lambda: second.verify(token).status_code == 401, BROADCAST_WAIT)
     assert [first.verify(token).status_code, second.verify(token).status_code] == [401, 401]
+
+
+@pytest.mark.parametrize("sentinel_set", ["sentinel-test-password"], indirect=True)
+def test_a_master_with_a_password_is_found_and_shared(
+    pair_on_sentinel, sentinel_set, remote_auth, demo_users
+) -> None:
+    first, second = pair_on_sentinel
+
+    assert shared(first, second, remote_auth, demo_users["alice"].email)
+    assert [cache_probe(first), cache_probe(second)] == ["up", "up"]
+    assert sentinel_set.master.client.dbsize() > 0
