@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from apps.health.checks import check_redis_connection
 from config.rediscache import (
     SENTINEL_CLIENT,
     SENTINEL_FACTORY,
@@ -95,19 +94,6 @@ def test_inconsistent_settings_are_named(redis, expected) -> None:
 
 def test_the_url_may_name_the_master_itself() -> None:
     assert ids(RedisConnection(url="redis://main/1", sentinels=SENTINELS, master="main")) == []
-
-
-def test_the_system_check_reports_each_problem_with_a_hint(settings) -> None:
-    settings.REDIS = RedisConnection(sentinels=("10.0.0.1",))
-
-    messages = check_redis_connection()
-
-    assert [message.id for message in messages] == ["redis.E002", "redis.E003"]
-    assert all(message.hint and message.is_serious() for message in messages)
-
-
-def test_the_system_check_passes_the_test_settings() -> None:
-    assert check_redis_connection() == []
 
 
 def fresh(module: str, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
