@@ -1,4 +1,5 @@
-"""How this deployment reaches Redis: one URL (`redis://`, `rediss://` for TLS) or Sentinel.
+"""How this deployment reaches Redis: one URL (`redis://`, `rediss://` for TLS) or Sentinel
+(with `rediss://`: TLS to the sentinels and the master).
 
 Every Redis connection of the project (verification cache, marks, breaker, budget, leases, the
 invalidation pub/sub, throttles, the rate limiter, readiness) goes through a django-redis cache
@@ -82,18 +83,33 @@ class RedisConnection:
         netloc = f"{credentials}@{self.master}" if credentials else self.master
         return [urlunsplit(("redis", netloc, parts.path or "/0", parts.query, ""))]
 
-    def options(self) -> dict[str, Any]:
-        """Return the django-redis OPTIONS that Sentinel and TLS add to a cache entry."""
-        if self.sentinel:
-            return {
-                "CLIENT_CLASS": SENTINEL_CLIENT,
-                "CONNECTION_FACTORY": SENTINEL_FACTORY,
-                "SENTINELS": [a for a in map(sentinel_address, self.sentinels) if a is not None],
-            }
-        tls = {
+    @property
+    def tls(self) -> bool:
+        """Return True when REDIS_URL is a rediss:// URL (with Sentinel: TLS to the sentinels too)."""
+        parts = _split(self.url)
+        return bool(parts and parts.scheme == "rediss")
+
+    def options(self, timeout: float) -> dict[str, Any]:
+        """Return the django-redis OPTIONS that Sentinel and TLS add to a cache entry.
+
+        `timeout` bounds each connect and command; with Sentinel and TLS it is given to the
+        sentinels' connections explicitly (django-redis passes them only socket options).
+        """
+        files = {
             arg: getattr(self, name) for name, arg in TLS_ARGUMENTS.items() if getattr(self, name)
         }
-        return {"CONNECTION_POOL_KWARGS": tls} if tls else {}
+        if not self.sentinel:
+            return {"CONNECTION_POOL_KWARGS": files} if files else {}
+        options: dict[str, Any] = {
+            "CLIENT_CLASS": SENTINEL_CLIENT,
+            "CONNECTION_FACTORY": SENTINEL_FACTORY,
+            "SENTINELS": [a for a in map(sentinel_address, self.sentinels) if a is not None],
+        }
+        if self.tls:
+            sockets = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+            options["CONNECTION_POOL_KWARGS"] = {"ssl": True, **files}
+            options["SENTINEL_KWARGS"] = {"ssl": True, **files, **sockets}
+        return options
 
     def problems(self) -> list[Problem]:
         """Return every inconsistency of these settings (none: Redis can be reached as set)."""
@@ -139,36 +155,25 @@ class RedisConnection:
 
     def _sentinel_url_problems(self) -> list[Problem]:
         parts = _split(self.url)
-        if parts is None or not self.url:
-            return []
-        if parts.scheme == "rediss":
-            return [
-                Problem(
-                    "redis.E004",
-                    "TLS (rediss://) together with Sentinel is not supported.",
-                    "Use redis:// with Sentinel, or a rediss:// URL of one server.",
-                )
-            ]
-        if parts.hostname and parts.hostname != self.master.lower():
-            return [
-                Problem(
-                    "redis.E005",
-                    f"REDIS_URL names host {parts.hostname!r}, but with Sentinel the master is "
-                    "found by REDIS_SENTINEL_MASTER.",
-                    "With Sentinel, REDIS_URL only adds a password and database: "
-                    "redis://:PASSWORD@/0 (or leave it unset).",
-                )
-            ]
-        return []
-
-    def _tls_problems(self) -> list[Problem]:
-        tls = [f"REDIS_TLS_{name.upper()}" for name in TLS_ARGUMENTS if getattr(self, name)]
-        parts = _split(self.url)
-        if not tls or (parts and parts.scheme == "rediss"):  # with Sentinel: redis.E004
+        if parts is None or not parts.hostname or parts.hostname == self.master.lower():
             return []
         return [
             Problem(
-                "redis.E006",
+                "redis.E004",
+                f"REDIS_URL names host {parts.hostname!r}, but with Sentinel the master is "
+                "found by REDIS_SENTINEL_MASTER.",
+                "With Sentinel, REDIS_URL only adds a password and database: "
+                "redis://:PASSWORD@/0 (rediss:// for TLS), or leave it unset.",
+            )
+        ]
+
+    def _tls_problems(self) -> list[Problem]:
+        tls = [f"REDIS_TLS_{name.upper()}" for name in TLS_ARGUMENTS if getattr(self, name)]
+        if not tls or self.tls:
+            return []
+        return [
+            Problem(
+                "redis.E005",
                 f"{', '.join(tls)} set, but REDIS_URL is not a rediss:// URL: no TLS is used.",
                 "Use rediss://host:port/0, or unset the REDIS_TLS_* variables.",
             )

@@ -162,7 +162,7 @@ def redis_cache(
             "SOCKET_CONNECT_TIMEOUT": timeout,
             "SOCKET_TIMEOUT": timeout,
             "IGNORE_EXCEPTIONS": ignore_exceptions,
-            **redis.options(),
+            **redis.options(timeout),
         },
         "KEY_PREFIX": "saas",
     }

@@ -42,13 +42,17 @@ def test_sentinel_entries_are_host_and_port(entry, address) -> None:
 def test_a_url_is_the_location_and_adds_no_options() -> None:
     redis = RedisConnection(url="redis://10.0.0.5:6379/2")
 
-    assert (redis.location(), redis.options(), ids(redis)) == ("redis://10.0.0.5:6379/2", {}, [])
+    assert (redis.location(), redis.options(timeout=1.0), ids(redis)) == (
+        "redis://10.0.0.5:6379/2",
+        {},
+        [],
+    )
 
 
 def test_tls_files_become_connection_arguments_of_a_rediss_url() -> None:
     redis = RedisConnection(url="rediss://cache:6380/0", ca_certs="/ca.pem", certfile="/c.pem")
 
-    assert redis.options() == {
+    assert redis.options(timeout=1.0) == {
         "CONNECTION_POOL_KWARGS": {"ssl_ca_certs": "/ca.pem", "ssl_certfile": "/c.pem"}
     }
     assert ids(redis) == []
@@ -58,10 +62,26 @@ def test_sentinel_names_the_master_and_reads_from_it_alone() -> None:
     redis = RedisConnection(url="redis://:secret@/3", sentinels=SENTINELS, master="main")
 
     assert redis.location() == ["redis://:secret@main/3"]
-    assert redis.options() == {
+    assert redis.options(timeout=1.0) == {
         "CLIENT_CLASS": SENTINEL_CLIENT,
         "CONNECTION_FACTORY": SENTINEL_FACTORY,
         "SENTINELS": [("10.0.0.1", 26379), ("10.0.0.2", 26379)],
+    }
+    assert ids(redis) == []
+
+
+def test_sentinel_with_rediss_speaks_tls_to_the_sentinels_and_the_master() -> None:
+    redis = RedisConnection(url="rediss:///1", sentinels=SENTINELS, master="m", ca_certs="/ca")
+
+    options = redis.options(timeout=0.5)
+
+    assert redis.location() == ["redis://m/1"]  # the pool's own connection class does the TLS
+    assert options["CONNECTION_POOL_KWARGS"] == {"ssl": True, "ssl_ca_certs": "/ca"}
+    assert options["SENTINEL_KWARGS"] == {
+        "ssl": True,
+        "ssl_ca_certs": "/ca",
+        "socket_timeout": 0.5,
+        "socket_connect_timeout": 0.5,
     }
     assert ids(redis) == []
 
@@ -82,10 +102,9 @@ def test_sentinel_without_a_url_uses_database_zero() -> None:
         (RedisConnection(master="main"), ["redis.E002"]),
         (RedisConnection(sentinels=("a:1", "b"), master="main"), ["redis.E003"]),
         (RedisConnection(sentinels=("b",)), ["redis.E002", "redis.E003"]),
-        (RedisConnection(url="rediss:///0", sentinels=SENTINELS, master="m"), ["redis.E004"]),
-        (RedisConnection(url="redis://cache/0", sentinels=SENTINELS, master="m"), ["redis.E005"]),
-        (RedisConnection(url="redis://cache:6379/0", keyfile="/k.pem"), ["redis.E006"]),
-        (RedisConnection(sentinels=SENTINELS, master="m", ca_certs="/ca.pem"), ["redis.E006"]),
+        (RedisConnection(url="redis://cache/0", sentinels=SENTINELS, master="m"), ["redis.E004"]),
+        (RedisConnection(url="redis://cache:6379/0", keyfile="/k.pem"), ["redis.E005"]),
+        (RedisConnection(sentinels=SENTINELS, master="m", ca_certs="/ca.pem"), ["redis.E005"]),
     ],
 )
 def test_inconsistent_settings_are_named(redis, expected) -> None:

@@ -1,12 +1,12 @@
 """Redis fails over under load: two SaaS Admin processes find their master through Sentinel.
 
 A private master, its replica and three sentinels (tests/fixtures/sentinel.py) on their own
-loopback ports. While a thread keeps verifying tokens, the master is killed (SIGKILL). What is
-allowed at every moment: 200 for every token verified before (each process holds it in-process,
-AUTH_LOCAL_CACHE_TTL is 30 s); for a token never seen, 200 or a 503 with a `code` and Retry-After;
-never a 500, never a 401 for a good token, never a dropped connection. Once the sentinels have
-promoted the replica, the processes share the cache again (one stores, the other answers "redis"),
-and a token logged out then is refused by both.
+loopback ports, speaking plain TCP or (rediss://) TLS only. While a thread keeps verifying tokens,
+the master is killed (SIGKILL). What is allowed at every moment: 200 for every token verified
+before (each process holds it in-process, AUTH_LOCAL_CACHE_TTL is 30 s); for a token never seen,
+200 or a 503 with a `code` and Retry-After; never a 500, never a 401 for a good token, never a
+dropped connection. Once the sentinels have promoted the replica, the processes share the cache
+again (one stores, the other answers "redis"), and a token logged out then is refused by both.
 """
 
 from collections.abc import Iterator
@@ -21,6 +21,7 @@ import requests
 
 from tests.fixtures.api_server import ApiServer
 from tests.fixtures.sentinel import DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS, SentinelSet
+from tests.fixtures.tls import loopback_certificate
 
 from .helpers import assert_clean_output, source, start_servers, stop_servers, wait_until
 
@@ -45,8 +46,10 @@ SERVER_ENV = {
 @pytest.fixture
 def sentinel_set(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SentinelSet]:
     """Yield a master, a replica and three sentinels, ready to fail over (indirect parameter:
-    the password of master and replica)."""
-    setup = SentinelSet(tmp_path, getattr(request, "param", ""))
+    "plain", "password" for master and replica, or "tls" for every process)."""
+    kind = getattr(request, "param", "plain")
+    tls = loopback_certificate(tmp_path / "tls") if kind == "tls" else None
+    setup = SentinelSet(tmp_path, "sentinel-test-password" if kind == "password" else "", tls)
     try:
         wait_until(setup.replicating, SETUP_WAIT, interval=0.2)
         yield setup
@@ -126,6 +129,7 @@ def pattern_listeners(client: redis.Redis) -> int:
     return sum(1 for entry in client.client_list(_type="pubsub") if int(entry["psub"]) > 0)
 
 
+@pytest.mark.parametrize("sentinel_set", ["plain", "tls"], indirect=True)
 def test_failover_under_load_keeps_answering_and_shares_again(
     pair_on_sentinel, sentinel_set, remote_auth, demo_users
 ) -> None:
@@ -186,8 +190,8 @@ def test_token_logged_out_after_failover_is_refused_by_both(
     assert [first.verify(token).status_code, second.verify(token).status_code] == [401, 401]
 
 
-@pytest.mark.parametrize("sentinel_set", ["sentinel-test-password"], indirect=True)
-def test_a_master_with_a_password_is_found_and_shared(
+@pytest.mark.parametrize("sentinel_set", ["password", "tls"], indirect=True)
+def test_a_master_with_a_password_or_over_tls_is_found_and_shared(
     pair_on_sentinel, sentinel_set, remote_auth, demo_users
 ) -> None:
     first, second = pair_on_sentinel
