@@ -133,30 +133,42 @@ def fixed_upstream() -> Iterator[Callable[..., str]]:
 
 
 class PrivateRedis:
-    """A throwaway redis-server on a free port, so a test can stop it without hurting others."""
+    """A throwaway redis-server on a free port, so a test can stop it without hurting others.
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    `args` are added to its command line (later ones win: `--port 0 --tls-port N` for TLS), and
+    `client` are the redis-py arguments it is pinged with until it answers.
+    """
+
+    def __init__(self, *args: str, port: int | None = None, **client: Any) -> None:
+        self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis(port=self.port)
+        command = self.command(*args)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.client = redis.Redis(host="127.0.0.1", port=self.port, **client)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with contextlib.suppress(redis.ConnectionError):
-                if client.ping():
+                if self.client.ping():
                     return
             time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
+        self.stop()
+        raise RuntimeError(f"private {command[0]} did not start")
+
+    def command(self, *args: str) -> list[str]:
+        """Return the command line that starts this server."""
+        return ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", *args]  # fmt: skip
 
     def stop(self) -> None:
         """Stop the server (idempotent)."""
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+    def kill(self) -> None:
+        """End the server at once (SIGKILL): no shutdown, no goodbye to its replicas."""
+        self.process.kill()
+        self.process.wait(10)
 
 
 @pytest.fixture

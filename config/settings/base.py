@@ -9,6 +9,7 @@ from corsheaders.defaults import default_headers
 from csp.constants import NONCE, NONE, SELF
 
 from apps.gateway.tokenformat import PREFIX as SERVICE_TOKEN_PREFIX
+from config.rediscache import RedisConnection
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -127,25 +128,41 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache ---------------------------------------------------------------------------------
-# Unset REDIS_URL: one process's memory. Set: django-redis, where an outage reads as a miss.
-REDIS_URL: str = env("REDIS_URL", default="")
+# Unset REDIS_URL and REDIS_SENTINELS: one process's memory. Set: django-redis, where an outage
+# reads as a miss. REDIS_SENTINELS + REDIS_SENTINEL_MASTER: the master is found through Sentinel
+# (and again after a failover); REDIS_TLS_*: files for rediss:// (config.rediscache, checks redis.E…).
+REDIS = RedisConnection(
+    url=env("REDIS_URL", default=""),
+    sentinels=tuple(env.list("REDIS_SENTINELS", default=[])),
+    master=env("REDIS_SENTINEL_MASTER", default=""),
+    ca_certs=env("REDIS_TLS_CA_CERTS", default=""),
+    certfile=env("REDIS_TLS_CERTFILE", default=""),
+    keyfile=env("REDIS_TLS_KEYFILE", default=""),
+)
+REDIS_URL: str = REDIS.url
 # Seconds a Redis connect or command may take before it counts as an outage (see core.safecache).
 REDIS_TIMEOUT: float = env.float("REDIS_TIMEOUT", default=0.25)
 
 
 def redis_cache(
-    url: str, *, ignore_exceptions: bool = True, timeout: float = REDIS_TIMEOUT
+    redis: RedisConnection | str,
+    *,
+    ignore_exceptions: bool = True,
+    timeout: float = REDIS_TIMEOUT,
 ) -> dict[str, Any]:
-    """Return a django-redis cache entry; by default its errors degrade to misses."""
+    """Return a django-redis cache entry (a URL: no Sentinel, no TLS files); by default its
+    errors degrade to misses."""
+    redis = RedisConnection(url=redis) if isinstance(redis, str) else redis
     return {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": url,
+        "LOCATION": redis.location(),
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "PARSER_CLASS": "redis.connection._HiredisParser",
             "SOCKET_CONNECT_TIMEOUT": timeout,
             "SOCKET_TIMEOUT": timeout,
             "IGNORE_EXCEPTIONS": ignore_exceptions,
+            **redis.options(timeout),
         },
         "KEY_PREFIX": "saas",
     }
@@ -159,9 +176,9 @@ def local_cache(name: str) -> dict[str, Any]:
 # `remote_auth` is the verification cache: it sees Redis errors (core.safecache then carries on
 # in-process, keeping the breaker and budget) where `default` just misses.
 CACHES = {
-    "default": redis_cache(REDIS_URL) if REDIS_URL else local_cache("saas-admin"),
-    "remote_auth": redis_cache(REDIS_URL, ignore_exceptions=False)
-    if REDIS_URL
+    "default": redis_cache(REDIS) if REDIS.configured else local_cache("saas-admin"),
+    "remote_auth": redis_cache(REDIS, ignore_exceptions=False)
+    if REDIS.configured
     else local_cache("remote-auth"),
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

@@ -6,9 +6,10 @@ TEST_DATABASE_NAME overrides the database's name (default `test_saas_<TEST_RUN_I
 """
 
 import os
+from dataclasses import replace
 
 from .base import *  # noqa: F403
-from .base import REMOTE_AUTH, env, redis_cache, with_timeouts
+from .base import REDIS, REMOTE_AUTH, env, redis_cache, with_timeouts
 
 # A loaded CI machine can stall a healthy Redis for longer than production's 0.25 s; outage tests
 # stop a private Redis (refused at once) instead of relying on a timeout.
@@ -27,14 +28,18 @@ DATABASES = {
         "TEST": {"NAME": env("TEST_DATABASE_NAME", default=f"test_saas_{TEST_RUN_ID}")},
     },
 }
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# The shared test Redis unless REDIS_URL (or Sentinel, as in tests/resilience/test_sentinel.py) says.
+REDIS = replace(
+    REDIS, url=env("REDIS_URL", default="" if REDIS.sentinel else "redis://127.0.0.1:6379/15")
+)
+REDIS_URL = REDIS.url
 CACHES = {
     "default": {
-        **redis_cache(REDIS_URL, timeout=REDIS_TIMEOUT),
+        **redis_cache(REDIS, timeout=REDIS_TIMEOUT),
         "KEY_PREFIX": f"test{TEST_RUN_ID}",
     },
     "remote_auth": {
-        **redis_cache(REDIS_URL, ignore_exceptions=False, timeout=REDIS_TIMEOUT),
+        **redis_cache(REDIS, ignore_exceptions=False, timeout=REDIS_TIMEOUT),
         "KEY_PREFIX": f"test{TEST_RUN_ID}",
     },
 }

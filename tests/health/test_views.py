@@ -4,8 +4,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.health.views import ReadinessView
+from config.rediscache import RedisConnection
+from config.settings.base import redis_cache
 from tests.conftest import on_redis
 from tests.fixtures.authserver import LocalAuthServer
+from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,20 @@ def test_ready_is_degraded_not_503_when_the_cache_is_down(
 ) -> None:
     settings.CACHES = on_redis(settings.CACHES, private_redis.url)
     private_redis.stop()
+
+    response = api.get("/health/ready")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["cache"]["status"] == "down"
+
+
+def test_ready_is_degraded_not_503_when_no_sentinel_answers(remote_auth, api, settings) -> None:
+    silent = RedisConnection(sentinels=(f"127.0.0.1:{free_port()}",), master="nobody")
+    settings.CACHES = {
+        **settings.CACHES,
+        "remote_auth": redis_cache(silent, ignore_exceptions=False, timeout=2.0),
+    }
 
     response = api.get("/health/ready")
 
