@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, MIDDLEWARE, REMOTE_AUTH, SIMPLE_JWT, env
+from .base import LOGGING, MIDDLEWARE, REDIS, REMOTE_AUTH, SIMPLE_JWT, env
 
 
 def required(name: str) -> str:
@@ -25,6 +25,12 @@ ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") i
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": required("LOCAL_JWT_SIGNING_KEY")}
 # Identities are keyed by the auth server's name: never guessed from its URL in production.
 REMOTE_AUTH = {**REMOTE_AUTH, "ISSUER_ID": required("AUTH_ISSUER_ID")}
+# Inconsistent Redis settings (redis.E001-E005) stop start-up here: gunicorn runs no system checks,
+# and a sentinel entry that is not host:port would otherwise be dropped without a word.
+if _redis_problems := REDIS.problems():
+    raise ImproperlyConfigured(
+        " ".join(f"{problem.id}: {problem.message} {problem.hint}" for problem in _redis_problems)
+    )
 
 # Believed only from TRUSTED_PROXIES: apps.observability.middleware drops the header from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -28,6 +28,8 @@ def run(module: str, **env: str) -> subprocess.CompletedProcess[str]:
             "AUTH_SERVICE_URL",
             "LOCAL_JWT_SIGNING_KEY",
             "AUTH_ISSUER_ID",
+            "REDIS_SENTINELS",
+            "REDIS_SENTINEL_MASTER",
         }
     }
     return subprocess.run(
@@ -100,6 +102,22 @@ def test_production_refuses_to_start_without_an_auth_issuer_id() -> None:
 
     assert result.returncode != 0
     assert "AUTH_ISSUER_ID must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_inconsistent_redis_settings() -> None:
+    result = run(
+        "config.settings.production",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="api.example.com",
+        LOCAL_JWT_SIGNING_KEY="k" * 40,
+        AUTH_ISSUER_ID="production",
+        REDIS_SENTINELS="10.0.0.1:26379,10.0.0.2",
+        REDIS_SENTINEL_MASTER="mymaster",
+    )
+
+    assert result.returncode != 0
+    assert "redis.E003" in result.stderr
+    assert "'10.0.0.2'" in result.stderr
 
 
 def test_production_starts_with_its_secrets() -> None:
