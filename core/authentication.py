@@ -31,7 +31,6 @@ from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
-from .users import from_snapshot
 from .verifier import Claimed, Verification, Verifier
 from .vocabulary import DEGRADED_SOURCES, Outcome, Source, Stage
 from .wiring import default_denylist, default_verifier
@@ -238,9 +237,10 @@ class RemoteJWTAuthentication(BaseAuthentication):
 
     def get_user(self, verification: Verification) -> Any:
         """Return the local user of a verification; raise when it is missing or disabled."""
-        user = from_snapshot(verification.user) if verification.user else None
-        if user is None:
+        prepared = verification.prepared_user
+        if prepared is None:
             raise InvalidToken()
+        user = prepared.build()  # a new instance per request: no user object is shared
         if not user.is_active:
             raise InactiveUser()
         return user

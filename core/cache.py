@@ -12,7 +12,7 @@ from .entries import Entry, Verified, entry_from_dict
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks, loaded
 from .state import SharedState
-from .tokens import keyed_hash
+from .tokens import KeyedHash
 
 
 class VerificationCache:
@@ -31,11 +31,11 @@ class VerificationCache:
         self._shared = state.shared
         self._local = local
         self._prefix = f"{state.base}:tok:"
-        self._hash_key = hash_key
+        self._hash = KeyedHash(hash_key)
 
     def token_key(self, token: str) -> str:
         """Return the cache key of a token: the prefix, the namespace and a keyed hash."""
-        return self._prefix + keyed_hash(token, self._hash_key)
+        return self._prefix + self._hash(token)
 
     def get_local(self, key: str) -> Entry | None:
         """Return this process's entry for `key`, or None."""

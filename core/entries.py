@@ -13,6 +13,7 @@ from typing import Any, ClassVar, NoReturn
 
 from .exceptions import Rejected, UserDenied
 from .identity import Identity
+from .snapshots import PreparedUser
 from .vocabulary import EntryKind, Source
 
 
@@ -24,6 +25,11 @@ class Verification:
     user: dict[str, Any] | None
     source: Source
     verified_at: float
+
+    @cached_property
+    def prepared_user(self) -> PreparedUser | None:
+        """Return the user snapshot laid out for rebuilding, once per Verification (None: none)."""
+        return PreparedUser(self.user) if self.user else None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from typing import Any
 
 from .identity import Identity
 from .signals import identity_verified
-from .users import UserSync, snapshot
+from .snapshots import snapshot
+from .users import UserSync
 
 
 class Mirror:

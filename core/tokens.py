@@ -67,9 +67,20 @@ def is_local(claims: dict[str, Any], issuer: str) -> bool:
     return claims.get("iss") == issuer and "token_type" in claims
 
 
-def keyed_hash(token: str, key: bytes) -> str:
-    """Return the HMAC-SHA256 of the whole token: a cache key part that reveals nothing."""
-    return hmac.digest(key, token.encode("ascii"), "sha256").hex()
+class KeyedHash:
+    """HMAC-SHA256 of whole tokens under one key: a cache key part that reveals nothing.
+
+    The key schedule is computed once: this runs on every request.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def __call__(self, token: str) -> str:
+        """Return the HMAC-SHA256 of the whole token, in hex."""
+        mac = self._base.copy()
+        mac.update(token.encode("ascii"))
+        return mac.hexdigest()
 
 
 def fingerprint(token: str) -> str:

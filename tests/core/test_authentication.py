@@ -132,6 +132,29 @@ def test_steady_state_needs_no_database_query(
         assert api.get(VERIFY, **bearer(token)).status_code == 200
 
 
+def test_in_process_hits_never_share_a_user_object(remote_auth, demo_users) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
+    authentication = RemoteJWTAuthentication()
+    authentication.authenticate(request)
+
+    first: Any
+    second: Any
+    auth: Any
+    first, auth = authentication.authenticate(request) or (None, None)
+    first.email, first.is_staff = "mallory@evil.test", True
+    first._state.fields_cache["stale"] = object()
+    second, _ = authentication.authenticate(request) or (None, None)
+
+    assert auth.source == "memory"
+    assert second is not first
+    assert second._state is not first._state
+    assert (second.email, second.is_staff) == (demo_users["alice"].email, False)
+    assert second._state.fields_cache == {}
+    assert not second._state.adding
+    assert "password" in second.get_deferred_fields()
+
+
 def test_cache_ttl_never_outlives_the_token(remote_auth, api, demo_users) -> None:
     token = remote_auth.mint_token(demo_users["alice"].email, ttl=20)
 

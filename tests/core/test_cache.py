@@ -8,7 +8,7 @@ import pytest
 from core.entries import Denied, Rejection, Verified, entry_from_dict
 from core.identity import Identity
 from core.state import SharedState, namespace_for
-from core.tokens import keyed_hash
+from core.tokens import KeyedHash
 
 from .conftest import BrokenCache, make_cache
 
@@ -22,7 +22,7 @@ ENTRY = Verified(Identity(remote_id="u1"), None, 1.0, 0, None)
 def test_token_key_is_prefix_namespace_tok_hmac(vcache):
     key = vcache.token_key(TOKEN)
 
-    assert key.split(":") == ["t", namespace_for("a"), "tok", keyed_hash(TOKEN, b"k")]
+    assert key.split(":") == ["t", namespace_for("a"), "tok", KeyedHash(b"k")(TOKEN)]
 
 
 def test_token_key_contains_no_part_of_the_raw_token(vcache):
