@@ -55,6 +55,12 @@ class UserSync:
         self.field_map = {k: v for k, v in mapping.items() if k not in PROTECTED_FIELDS}
         self.user_model = get_user_model()
 
+    def policy(self) -> str:
+        """Return what decides how an identity is mirrored: a changed policy mirrors afresh."""
+        fields = sorted(self.field_map.items())
+        kind = f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"{kind}:{self.issuer}:{self.provisioning}:{self.link_unverified}:{fields}"
+
     def sync(self, identity: Identity) -> tuple[Any, bool]:
         """Return (user, created) for `identity`; raise UserDenied when policy refuses it."""
         link = self.find(identity)

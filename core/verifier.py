@@ -7,7 +7,9 @@ verify(token, claimed): HMAC of the token, once; the in-process level, once
   └─miss→ shared cache ─hit→ Verification(source=redis)
   └─miss→ single-flight → [jwks/hybrid: signature check, forged → Rejected with no call]
              → identity: upstream gate (breaker, budget, client share) → client.me
-               (jwks: from the verified claims instead) → mirror → store
+               (jwks: from the verified claims instead)
+             → known user, same identity, nothing revoked since (core.known) → store
+             → else: denylist (database) → mirror (one transaction) → store
              └─ rejected: negative entry stored, Rejected raised
              └─ mirroring refused (UserDenied): negative entry stored, replayed as UserDenied
              └─ could not vouch: grace (bounded, opt-in) → degraded (opt-in) → raised
@@ -20,10 +22,11 @@ from typing import Any
 
 from .cache import VerificationCache
 from .client import AuthServiceClient
-from .denylist import Denylist
+from .denylist import Denylist, Standing
 from .entries import Denied, Entry, Rejection, Verification, Verified
 from .exceptions import CouldNotVouch, Rejected, UserDenied
 from .identity import Identity
+from .known import KnownUsers
 from .marks import RevocationMarks
 from .signature import SignatureCheck
 from .singleflight import SingleFlight
@@ -78,12 +81,13 @@ class Verifier:
         screen: ServerTokenFormat | None = None,
         denylist: Denylist | None = None,
         signature: SignatureCheck | None = None,
+        known: KnownUsers | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.marks, self.mirror = client, cache, marks, mirror
         self.policy, self.flight, self.upstream = policy, flight, upstream
         self.degraded, self.screen, self.denylist = degraded, screen, denylist
-        self.signature = signature
+        self.signature, self.known = signature, known
         self.clock = clock
 
     def verify(
@@ -137,18 +141,35 @@ class Verifier:
         except Rejected as exc:
             self._store_negative(key, Rejection(exc.status, exc.code, exp))
             raise
-        if self._denied(token, identity.remote_id):
-            self._store_negative(key, Rejection(401, "revoked", exp))
-            raise Rejected("revoked here", status=401, code="revoked")
         try:
-            with self.marks.own() as own:
-                user = self.mirror(identity)
+            user, seq = self._user(token, identity, seq)
+        except Rejected as exc:
+            self._store_negative(key, Rejection(exc.status, exc.code, exp))
+            raise
         except UserDenied:
             self._store_negative(key, Denied(identity.remote_id, exp))
             raise
-        seq = self.marks.sequence_after(seq, own)
         source: Source = "jwks" if self.signature and self.signature.trust_claims else "remote"
         return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), source
+
+    def _user(self, token: str, identity: Identity, seq: int) -> tuple[dict[str, Any], int]:
+        """Return the user's snapshot and the revocation number the answer may claim: a known
+        user's snapshot with no query, else mirrored; raise Rejected (revoked) or UserDenied."""
+        lookup = self.known.look(identity) if self.known else None
+        known = lookup.known if lookup else None
+        if known is not None:
+            if self.denylist is not None and self.denylist.issued_before(token, known.not_before):
+                raise Rejected("revoked here", status=401, code="revoked")
+            return known.user, seq
+        standing = self.denylist.standing(token, identity.remote_id) if self.denylist else None
+        if self.denylist is not None and standing is None:
+            raise Rejected("revoked here", status=401, code="revoked")
+        with self.marks.own() as own:
+            user = self.mirror(identity)
+        seq = self.marks.sequence_after(seq, own)
+        if self.known is not None and lookup is not None:
+            self.known.remember(identity.remote_id, lookup, user, seq, standing or Standing(None))
+        return user, seq
 
     def _identify(self, token: str, claimed: Claimed) -> Identity:
         """Return who `token` belongs to: /me, or (jwks, hybrid) after the local signature check."""

@@ -22,6 +22,7 @@ from .denylist import Denylist
 from .identity import DEFAULT_CLAIMS
 from .invalidation import listen
 from .jwks import KeyPolicy, KeySet
+from .known import KnownUsers
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks
 from .mirroring import Mirror
@@ -145,6 +146,19 @@ def default_verifier() -> Verifier:
         screen=server_token_format(),
         denylist=default_denylist(),
         signature=signature_check(),
+        known=default_known_users(),
+    )
+
+
+@cache
+def default_known_users() -> KnownUsers:
+    """Return the process-wide snapshots of known users (core.known)."""
+    return KnownUsers(
+        default_state(),
+        marks=default_marks(),
+        denylist=default_denylist(),
+        policy=default_user_sync().policy(),
+        ttl=float(conf.KNOWN_USER_TTL),
     )
 
 
@@ -238,6 +252,7 @@ def reset_defaults(**kwargs: Any) -> None:
         default_cache,
         default_upstream,
         default_denylist,
+        default_known_users,
         default_verifier,
         default_keys,
         default_user_sync,
