@@ -42,6 +42,48 @@ def compare_and_delete(cache: BaseCache, key: str, value: str, lock: threading.L
 Refuse = Callable[[dict[str, Any]], bool]
 
 
+class Pending:
+    """The result of one operation of a Batch, set once the batch is sent."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+
+class Batch:
+    """Cache operations sent together: one round trip (a pipeline) on Redis, one by one elsewhere.
+
+    Not atomic: each operation behaves as its SafeCache method does, in order.
+    """
+
+    def __init__(self, cache: "SafeCache") -> None:
+        self._cache = cache
+        self._ops: list[tuple[str, tuple[Any, ...], Pending]] = []
+
+    def get(self, key: str) -> Pending:
+        return self._queue("get", key)
+
+    def add(self, key: str, value: Any, timeout: int) -> Pending:
+        return self._queue("add", key, value, timeout)
+
+    def incr(self, key: str) -> Pending:
+        """Queue an increment of a key this batch added first (a missing key counts from 0 on
+        Redis, and is not counted elsewhere)."""
+        return self._queue("incr", key)
+
+    def _queue(self, operation: str, *args: Any) -> Pending:
+        pending = Pending()
+        self._ops.append((operation, args, pending))
+        return pending
+
+    def send(self) -> None:
+        """Run the queued operations; a shared-cache outage is absorbed as SafeCache does."""
+        ops, self._ops = self._ops, []
+        if ops:
+            self._cache.send(ops)
+
+
 class SafeCache:
     """Forward cache operations to `primary`, or to an in-process fallback while it is down."""
 
@@ -133,6 +175,36 @@ class SafeCache:
             cache.set(key, value, timeout)
             return True
 
+    def batch(self) -> Batch:
+        """Return an empty Batch of operations on this cache."""
+        return Batch(self)
+
+    def send(self, ops: list[tuple[str, tuple[Any, ...], Pending]]) -> None:
+        """Run a Batch's operations: pipelined on Redis, else (or while it is down) one by one."""
+        client: Any = getattr(self.primary, "client", None)
+        if not self.down and hasattr(client, "get_client"):
+            try:
+                self._pipelined(client, ops)
+                return
+            except Exception as exc:  # any backend error is an outage, never a 500
+                self._mark_down(exc)
+        for operation, args, pending in ops:
+            pending.value = getattr(self, operation)(*args)
+
+    def _pipelined(self, client: Any, ops: list[tuple[str, tuple[Any, ...], Pending]]) -> None:
+        with client.get_client(write=True).pipeline(transaction=False) as pipe:
+            for operation, args, _ in ops:
+                key = client.make_key(args[0])
+                if operation == "get":
+                    pipe.get(key)
+                elif operation == "add":
+                    pipe.set(key, client.encode(args[1]), nx=True, px=int(args[2] * 1000))
+                else:
+                    pipe.incr(key)
+            replies = pipe.execute(raise_on_error=False)
+        for (operation, _, pending), reply in zip(ops, replies, strict=True):
+            pending.value = _reply(client, operation, reply)
+
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self._call("add", key, value, timeout))
 
@@ -181,3 +253,15 @@ class SafeCache:
                     RETRY_AFTER,
                 )
             self._down_until = self.clock() + RETRY_AFTER
+
+
+def _reply(client: Any, operation: str, reply: Any) -> Any:
+    """Return a pipelined reply as the SafeCache method would (an INCR error, e.g. of a
+    value that is no integer, as None)."""
+    if isinstance(reply, Exception):
+        return None
+    if operation == "get":
+        return None if reply is None else client.decode(reply)
+    if operation == "add":
+        return bool(reply)
+    return reply if isinstance(reply, int) else None

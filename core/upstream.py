@@ -1,5 +1,5 @@
 """Every call to the auth server goes out through here: breaker first, then the budget and the
-client's share, and its outcome is told to the breaker.
+client's share (read and counted in one round trip), and its outcome is told to the breaker.
 
 /me (core.verifier), login, refresh and logout (apps.authentication) all use one `Upstream`, so a
 flood of any of them cannot spend more than the budget nor draw a 429 from the auth server.
@@ -8,7 +8,7 @@ flood of any of them cannot spend more than the budget nor draw a 429 from the a
 from collections.abc import Callable
 from typing import TypeVar
 
-from .breaker import CircuitBreaker
+from .breaker import CircuitBreaker, Reading
 from .budget import UpstreamBudget
 from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 
@@ -31,16 +31,11 @@ class Upstream:
         per IP, and every call comes from this service's address), so its 429 says nothing about
         the rest and leaves the breaker, which guards every verification, as it is.
         """
-        self.breaker.before_call()
-        try:
-            self.budget.spend(client)
-        except (Unavailable, ShareSpent):
-            self.breaker.release_probe()  # a probe that never went out must not block the next
-            raise
+        reading = self._admit(client)
         try:
             result = send()
         except Rejected:
-            self.breaker.record_success()
+            self.breaker.record_success(reading)
             raise
         except Unavailable as exc:
             if own_limit and exc.status == 429:
@@ -51,5 +46,27 @@ class Upstream:
         except BadResponse:
             self.breaker.record_failure()
             raise
-        self.breaker.record_success()
+        self.breaker.record_success(reading)
         return result
+
+    def _admit(self, client: str | None) -> Reading:
+        """Return the breaker's reading once the call may go out; raise Unavailable or ShareSpent.
+
+        The breaker's keys and the budget's counters go in one round trip; a call the breaker
+        refuses is uncounted again.
+        """
+        batch = self.budget.state.shared.batch()
+        reading = self.breaker.read(batch)
+        counting = self.budget.count(batch, client)
+        batch.send()
+        try:
+            self.breaker.admit(reading)
+        except Unavailable:
+            self.budget.refund(counting)
+            raise
+        try:
+            self.budget.settle(counting)
+        except (Unavailable, ShareSpent):
+            self.breaker.release_probe()  # a probe that never went out must not block the next
+            raise
+        return reading

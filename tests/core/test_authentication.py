@@ -103,7 +103,7 @@ def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
     for owner, name in (
         (default_cache(), "token_key"),
         (default_cache(), "get_local"),
-        (default_upstream().breaker, "check_open"),
+        (default_upstream().breaker, "admit"),
     ):
         original = getattr(owner, name)
 
@@ -115,7 +115,7 @@ def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
 
     assert api.get(VERIFY, **bearer(token)).status_code == 200
 
-    assert calls == {"token_key": 1, "get_local": 1, "check_open": 1}
+    assert calls == {"token_key": 1, "get_local": 1, "admit": 1}
     assert remote_auth.calls(ME) == 1
 
 
