@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .batch import Batch, Pending
 from .exceptions import Unavailable
-from .safecache import Batch, Pending
 from .state import SharedState
 
 

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .batch import Batch, Pending
 from .exceptions import ShareSpent, Unavailable
-from .safecache import Batch, Pending
 from .state import SharedState
 
 WINDOW = 60.0
@@ -72,8 +72,11 @@ class UpstreamBudget:
         batch.send()
         self.settle(counting)
 
-    def count(self, batch: Batch, client: str | None = None) -> "Counting":
-        """Queue the counting of one call on `batch`; `settle` decides once it was sent."""
+    def count(
+        self, batch: Batch, client: str | None = None, *, claimed: bool = False
+    ) -> "Counting":
+        """Queue the counting of one call on `batch` (`claimed`: only if the batch's claim is
+        taken); `settle` decides once it was sent."""
         now = self.clock()
         window = int(now // WINDOW)
         limits = (
@@ -85,15 +88,10 @@ class UpstreamBudget:
         counts = []
         for counter, limit in limits:
             current_key = self._key(counter, window)
-            batch.add(current_key, 0, int(WINDOW * 2) + 1)
-            counts.append(
-                Count(
-                    current_key,
-                    limit,
-                    batch.incr(current_key),
-                    batch.get(self._key(counter, window - 1)),
-                )
-            )
+            batch.add(current_key, 0, int(WINDOW * 2) + 1, claimed=claimed)
+            current = batch.incr(current_key, claimed=claimed)
+            previous = batch.get(self._key(counter, window - 1))
+            counts.append(Count(current_key, limit, current, previous))
         return Counting(now, counts, share=bool(client and self.per_client > 0))
 
     def settle(self, counting: "Counting") -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from .entries import Entry, Verified, entry_from_dict
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks, loaded
+from .singleflight import Lease
 from .state import SharedState
 from .tokens import KeyedHash
 
@@ -62,17 +63,36 @@ class VerificationCache:
         self._local.set(key, entry, min(local_ttl, shared_ttl))
 
     def put_unless_revoked(
-        self, key: str, entry: Verified, *, shared_ttl: float, local_ttl: float
+        self,
+        key: str,
+        entry: Verified,
+        *,
+        shared_ttl: float,
+        local_ttl: float,
+        lease: Lease | None = None,
     ) -> bool:
         """Store a positive entry unless its token or user was revoked since `entry.seq`.
 
-        Checked and stored in one atomic step; return False (nothing stored) when refused.
+        Checked and stored in one atomic step; return False (nothing stored) when refused. The
+        common case is one round trip that also gives up the single-flight `lease`: no entry
+        for the token yet, and no mark at all numbered since (the sequence has not moved).
         """
         if shared_ttl < 1:
             self.evict(key)  # too close to expiry to keep
             return True
         # In-process first: a revocation broadcast that follows the shared store then finds it.
         self._local.set(key, entry, min(local_ttl, shared_ttl))
+        if self._shared.set_if_unmoved(
+            key,
+            entry.to_dict(),
+            int(shared_ttl),
+            counter=self.marks.seq_key,
+            expected=entry.seq,
+            release=(lease.key, lease.value) if lease else None,
+        ):
+            if lease is not None:
+                lease.released = True
+            return True
         stored = self._shared.set_unless(
             key,
             entry.to_dict(),

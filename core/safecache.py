@@ -16,11 +16,21 @@ from django.core.cache import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import WatchError
 
+from .batch import Batch, Op, pipelined
+
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 _DELETE_IF_EQUAL = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
+"""
+
+_SET_IF_UNMOVED = """
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+if tonumber(redis.call('get', KEYS[2])) ~= tonumber(ARGV[3]) then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if KEYS[3] and redis.call('get', KEYS[3]) == ARGV[4] then redis.call('del', KEYS[3]) end
+return 1
 """
 
 
@@ -40,48 +50,6 @@ def compare_and_delete(cache: BaseCache, key: str, value: str, lock: threading.L
 
 
 Refuse = Callable[[dict[str, Any]], bool]
-
-
-class Pending:
-    """The result of one operation of a Batch, set once the batch is sent."""
-
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value: Any = None
-
-
-class Batch:
-    """Cache operations sent together: one round trip (a pipeline) on Redis, one by one elsewhere.
-
-    Not atomic: each operation behaves as its SafeCache method does, in order.
-    """
-
-    def __init__(self, cache: "SafeCache") -> None:
-        self._cache = cache
-        self._ops: list[tuple[str, tuple[Any, ...], Pending]] = []
-
-    def get(self, key: str) -> Pending:
-        return self._queue("get", key)
-
-    def add(self, key: str, value: Any, timeout: int) -> Pending:
-        return self._queue("add", key, value, timeout)
-
-    def incr(self, key: str) -> Pending:
-        """Queue an increment of a key this batch added first (a missing key counts from 0 on
-        Redis, and is not counted elsewhere)."""
-        return self._queue("incr", key)
-
-    def _queue(self, operation: str, *args: Any) -> Pending:
-        pending = Pending()
-        self._ops.append((operation, args, pending))
-        return pending
-
-    def send(self) -> None:
-        """Run the queued operations; a shared-cache outage is absorbed as SafeCache does."""
-        ops, self._ops = self._ops, []
-        if ops:
-            self._cache.send(ops)
 
 
 class SafeCache:
@@ -144,6 +112,38 @@ class SafeCache:
         fallback = fallback_timeout or timeout
         return self._set_unless_locked(self.fallback, key, value, fallback, watch, refuse)
 
+    def set_if_unmoved(
+        self,
+        key: str,
+        value: Any,
+        timeout: int,
+        *,
+        counter: str,
+        expected: int,
+        release: tuple[str, str] | None = None,
+    ) -> bool:
+        """Store `value` while `key` is absent and `counter` holds `expected`, then delete
+        `release` (key, value) while it holds that value: one Lua script on Redis.
+
+        Return False, having done nothing, when either condition fails, on other backends and
+        while Redis is down: the caller then decides by `set_unless`.
+        """
+        client: Any = getattr(self.primary, "client", None)
+        if self.down or not hasattr(client, "get_client"):
+            return False
+        keys = [client.make_key(key), client.make_key(counter)]
+        argv = [client.encode(value), timeout, expected]
+        if release is not None:
+            keys.append(client.make_key(release[0]))
+            argv.append(client.encode(release[1]))
+        try:
+            return bool(
+                client.get_client(write=True).eval(_SET_IF_UNMOVED, len(keys), *keys, *argv)
+            )
+        except Exception as exc:  # any backend error is an outage, never a 500
+            self._mark_down(exc)
+            return False
+
     def _set_unless_primary(
         self, key: str, value: Any, timeout: int, watch: list[str], refuse: Refuse
     ) -> bool:
@@ -177,33 +177,25 @@ class SafeCache:
 
     def batch(self) -> Batch:
         """Return an empty Batch of operations on this cache."""
-        return Batch(self)
+        return Batch(self.send)
 
-    def send(self, ops: list[tuple[str, tuple[Any, ...], Pending]]) -> None:
+    def send(self, ops: list[Op]) -> None:
         """Run a Batch's operations: pipelined on Redis, else (or while it is down) one by one."""
         client: Any = getattr(self.primary, "client", None)
         if not self.down and hasattr(client, "get_client"):
             try:
-                self._pipelined(client, ops)
+                pipelined(client, ops)
                 return
             except Exception as exc:  # any backend error is an outage, never a 500
                 self._mark_down(exc)
-        for operation, args, pending in ops:
-            pending.value = getattr(self, operation)(*args)
-
-    def _pipelined(self, client: Any, ops: list[tuple[str, tuple[Any, ...], Pending]]) -> None:
-        with client.get_client(write=True).pipeline(transaction=False) as pipe:
-            for operation, args, _ in ops:
-                key = client.make_key(args[0])
-                if operation == "get":
-                    pipe.get(key)
-                elif operation == "add":
-                    pipe.set(key, client.encode(args[1]), nx=True, px=int(args[2] * 1000))
-                else:
-                    pipe.incr(key)
-            replies = pipe.execute(raise_on_error=False)
-        for (operation, _, pending), reply in zip(ops, replies, strict=True):
-            pending.value = _reply(client, operation, reply)
+        claimed = [op for op in ops if op[3]]
+        for operation, args, pending, is_claimed in ops:
+            if is_claimed:
+                continue
+            pending.value = getattr(self, "add" if operation == "claim" else operation)(*args)
+            if operation == "claim" and pending.value:
+                for claimed_operation, claimed_args, claimed_pending, _ in claimed:
+                    claimed_pending.value = getattr(self, claimed_operation)(*claimed_args)
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self._call("add", key, value, timeout))
@@ -253,15 +245,3 @@ class SafeCache:
                     RETRY_AFTER,
                 )
             self._down_until = self.clock() + RETRY_AFTER
-
-
-def _reply(client: Any, operation: str, reply: Any) -> Any:
-    """Return a pipelined reply as the SafeCache method would (an INCR error, e.g. of a
-    value that is no integer, as None)."""
-    if isinstance(reply, Exception):
-        return None
-    if operation == "get":
-        return None if reply is None else client.decode(reply)
-    if operation == "add":
-        return bool(reply)
-    return reply if isinstance(reply, int) else None

@@ -6,13 +6,23 @@ flood of any of them cannot spend more than the budget nor draw a 429 from the a
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from .batch import Batch
 from .breaker import CircuitBreaker, Reading
-from .budget import UpstreamBudget
+from .budget import Counting, UpstreamBudget
 from .exceptions import BadResponse, Rejected, ShareSpent, Unavailable
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A call's breaker reading and budget counting, queued on a Batch before the call."""
+
+    reading: Reading
+    counting: Counting
 
 
 class Upstream:
@@ -22,8 +32,22 @@ class Upstream:
         self.breaker = breaker
         self.budget = budget
 
+    def prepare(self, batch: Batch, client: str | None = None, *, claimed: bool = False) -> Gate:
+        """Queue a call's breaker reads and budget counts on `batch` (counted only when its claim
+        is taken, with `claimed`); pass the Gate to `call`, or to `release` if no call follows."""
+        return Gate(self.breaker.read(batch), self.budget.count(batch, client, claimed=claimed))
+
+    def release(self, gate: Gate) -> None:
+        """Uncount a prepared call that will not go out."""
+        self.budget.refund(gate.counting)
+
     def call(
-        self, send: Callable[[], T], *, client: str | None = None, own_limit: bool = False
+        self,
+        send: Callable[[], T],
+        *,
+        client: str | None = None,
+        own_limit: bool = False,
+        gate: Gate | None = None,
     ) -> T:
         """Return `send()`'s result; raise Unavailable or ShareSpent before it, or what it raised.
 
@@ -31,7 +55,7 @@ class Upstream:
         per IP, and every call comes from this service's address), so its 429 says nothing about
         the rest and leaves the breaker, which guards every verification, as it is.
         """
-        reading = self._admit(client)
+        reading = self._admit(client, gate)
         try:
             result = send()
         except Rejected:
@@ -49,16 +73,17 @@ class Upstream:
         self.breaker.record_success(reading)
         return result
 
-    def _admit(self, client: str | None) -> Reading:
+    def _admit(self, client: str | None, gate: Gate | None) -> Reading:
         """Return the breaker's reading once the call may go out; raise Unavailable or ShareSpent.
 
-        The breaker's keys and the budget's counters go in one round trip; a call the breaker
-        refuses is uncounted again.
+        The breaker's keys and the budget's counters go in one round trip (`gate`: already sent
+        with others); a call the breaker refuses is uncounted again.
         """
-        batch = self.budget.state.shared.batch()
-        reading = self.breaker.read(batch)
-        counting = self.budget.count(batch, client)
-        batch.send()
+        if gate is None:
+            batch = self.budget.state.shared.batch()
+            gate = self.prepare(batch, client)
+            batch.send()
+        reading, counting = gate.reading, gate.counting
         try:
             self.breaker.admit(reading)
         except Unavailable:

@@ -1,11 +1,13 @@
 """RemoteJWTAuthentication end to end: SaaS Admin in-process, the local auth server over real HTTP,
 real Redis and PostgreSQL."""
 
+import threading
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from redis.connection import Connection
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -117,6 +119,46 @@ def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
 
     assert calls == {"token_key": 1, "get_local": 1, "admit": 1}
     assert remote_auth.calls(ME) == 1
+
+
+def redis_round_trips(monkeypatch: Any) -> list[bytes]:
+    """Record every command (or pipeline) this thread sends to Redis from now on."""
+    sent: list[bytes] = []
+    original, thread = Connection.send_packed_command, threading.get_ident()
+
+    def recording(connection: Any, command: Any, check_health: bool = True) -> None:
+        if threading.get_ident() == thread:
+            sent.append(b"".join(command) if isinstance(command, list) else command)
+        original(connection, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", recording)
+    return sent
+
+
+def test_a_cold_miss_of_a_known_user_costs_four_redis_round_trips(
+    remote_auth, api, demo_users, monkeypatch
+) -> None:
+    alice = demo_users["alice"]
+    assert api.get(VERIFY, **bearer(remote_auth.mint_token(alice.id))).status_code == 200
+    token = remote_auth.mint_token(alice.id)
+    sent = redis_round_trips(monkeypatch)
+
+    assert api.get(VERIFY, **bearer(token)).json()["verification"]["source"] == "remote"
+
+    # The entry; lease + breaker + budget + revocation number; the known user; store + release.
+    assert len(sent) == 4, [command[:60] for command in sent]
+
+
+def test_a_cold_miss_of_a_first_seen_user_costs_five_redis_round_trips(
+    remote_auth, api, demo_users, monkeypatch
+) -> None:
+    assert api.get(VERIFY, **bearer(login(remote_auth, demo_users["bob"]))).status_code == 200
+    token = remote_auth.mint_token(demo_users["alice"].id)
+    sent = redis_round_trips(monkeypatch)
+
+    assert api.get(VERIFY, **bearer(token)).status_code == 200
+
+    assert len(sent) == 5, [command[:60] for command in sent]  # and the snapshot written
 
 
 def test_steady_state_needs_no_database_query(
