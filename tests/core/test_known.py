@@ -161,6 +161,19 @@ def test_a_deleted_link_or_user_is_mirrored_afresh(remote_auth, api, demo_users)
     assert len({first, second, local_user(alice.id).pk}) == 3
 
 
+def test_a_link_pointed_at_another_local_user_ends_the_snapshot(remote_auth, demo_users):
+    alice = demo_users["alice"]
+    authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+    other = get_user_model().objects.create(username="someone-else")
+    link = RemoteIdentity.objects.get(remote_id=alice.id)
+    link.user = other
+    link.save()
+
+    user, _ = authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+
+    assert user.pk == other.pk
+
+
 def test_revoking_everyone_ends_every_snapshot(remote_auth, api, demo_users):
     alice = demo_users["alice"]
     verify(api, remote_auth.mint_token(alice.id))
