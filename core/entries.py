@@ -25,6 +25,7 @@ class Verification:
     user: dict[str, Any] | None
     source: Source
     verified_at: float
+    fingerprint: str = ""  # the token's, for log lines ("" when unknown)
 
     @cached_property
     def prepared_user(self) -> PreparedUser | None:
@@ -42,6 +43,7 @@ class Verified:
     verified_at: float
     seq: int
     exp: int | None
+    fingerprint: str = ""  # the token's (core.tokens.fingerprint): computed once, never per hit
 
     @property
     def remote_id(self) -> str:
@@ -49,7 +51,7 @@ class Verified:
 
     def answer(self, source: Source) -> Verification:
         """Return the Verification this entry gives when served as `source`."""
-        return Verification(self.identity, self.user, source, self.verified_at)
+        return Verification(self.identity, self.user, source, self.verified_at, self.fingerprint)
 
     @cached_property
     def remembered(self) -> Verification:
@@ -65,6 +67,7 @@ class Verified:
             "verified_at": self.verified_at,
             "seq": self.seq,
             "exp": self.exp,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -75,6 +78,7 @@ class Verified:
             float(data["verified_at"]),
             int(data.get("seq", -1)),
             data.get("exp"),
+            str(data.get("fingerprint") or ""),
         )
 
 

@@ -31,7 +31,7 @@ from .known import KnownUsers
 from .marks import RevocationMarks
 from .signature import SignatureCheck
 from .singleflight import Lease, SingleFlight
-from .tokens import NotServerToken, ServerTokenFormat, issued_at
+from .tokens import NotServerToken, ServerTokenFormat, fingerprint, issued_at
 from .upstream import Gate, Upstream
 from .vocabulary import Source
 
@@ -180,7 +180,7 @@ class Verifier:
             self._store_negative(key, Denied(identity.remote_id, exp))
             raise
         source: Source = "jwks" if self.signature and self.signature.trust_claims else "remote"
-        entry = Verified(identity, user, self.clock(), seq, exp)
+        entry = Verified(identity, user, self.clock(), seq, exp, fingerprint(token))
         return self._store_identity(key, entry, lease), source
 
     def _user(self, token: str, identity: Identity, seq: int) -> tuple[dict[str, Any], int]:

@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.authentication import RemoteJWTAuthentication
 from core.models import RemoteIdentity
+from core.tokens import fingerprint
 from core.wiring import default_cache, default_upstream
 from tests.conftest import bearer, clear_shared_cache, on_redis
 from tests.fixtures.authserver import TEST_SECRET
@@ -195,6 +196,28 @@ def test_in_process_hits_never_share_a_user_object(remote_auth, demo_users) -> N
     assert second._state.fields_cache == {}
     assert not second._state.adding
     assert "password" in second.get_deferred_fields()
+
+
+def test_a_hit_takes_the_fingerprint_from_its_entry_without_hashing(
+    remote_auth, demo_users, monkeypatch
+) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
+    authentication = RemoteJWTAuthentication()
+    authentication.authenticate(request)
+    hashed: list[str] = []
+
+    def hashing(token: str) -> str:
+        hashed.append(token)
+        return "x"
+
+    monkeypatch.setattr("core.authentication.fingerprint", hashing)
+
+    _, auth = authentication.authenticate(request) or (None, None)
+
+    assert auth is not None
+    assert auth.fingerprint == fingerprint(token)
+    assert hashed == []
 
 
 def test_cache_ttl_never_outlives_the_token(remote_auth, api, demo_users) -> None:
