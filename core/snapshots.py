@@ -32,11 +32,12 @@ class PreparedUser:
     Unsnapshotted fields are deferred: they load on access and a `save()` never writes them.
     """
 
-    __slots__ = ("_fast", "_model", "_names", "_values")
+    __slots__ = ("_fast", "_fields", "_model", "_names", "_values")
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._model, self._names = _layout(tuple(data))
         self._values = tuple(data[name] for name in self._names)
+        self._fields = dict(zip(self._names, self._values, strict=True))  # copied, never handed out
         # Decided once per snapshot (receivers connect at start-up, not per request).
         self._fast = all(isinstance(value, IMMUTABLE) for value in self._values) and not (
             pre_init.has_listeners(self._model) or post_init.has_listeners(self._model)
@@ -49,7 +50,7 @@ class PreparedUser:
             # Model.__init__ runs what init listeners expect; values are copied so none is shared.
             return model.from_db("default", self._names, copy.deepcopy(list(self._values)))
         user = model.__new__(model)
-        user.__dict__.update(zip(self._names, self._values, strict=True))
+        user.__dict__.update(self._fields)
         state = user._state = ModelState()
         state.adding, state.db = False, "default"
         return user
