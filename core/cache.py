@@ -1,9 +1,11 @@
 """The verification cache: in-process first, then the shared Django cache (Redis in production).
 
-Keys are `prefix : namespace : tok : HMAC(whole token)` (core.state names the rest). The in-process
-level holds the typed entries themselves (core.entries); the shared level their dicts. A
-shared-cache outage is never raised: see core.safecache. A positive entry is stored only while no
-revocation mark (core.marks) numbered after its verification's start exists, in one atomic step.
+Keys are `prefix : namespace : tok : keyed hash of the whole token` (core.state names the rest).
+The in-process level holds the typed entries themselves (core.entries); the shared level their
+dicts. A shared-cache outage is never raised: see core.safecache. A positive entry is stored only
+while no revocation mark (core.marks) numbered after its verification's start exists, in one
+atomic step (one Lua script, with the single-flight lease's release, while no mark at all was
+made since; WATCH/MULTI otherwise).
 """
 
 from typing import Any
@@ -17,7 +19,7 @@ from .tokens import KeyedHash
 
 
 class VerificationCache:
-    """Store verification entries for tokens, keyed by HMAC, in two levels."""
+    """Store verification entries for tokens, keyed by a keyed hash, in two levels."""
 
     def __init__(
         self,

@@ -1,6 +1,6 @@
 """Verification: answer "whose token is this?" from the cache, or once from the auth server.
 
-verify(token, claimed): HMAC of the token, once; the in-process level, once
+verify(token, claimed): keyed hash of the token, once; the in-process level, once
   └─hit→ Verification(source=memory), or the cached refusal raised
   └─miss→ claimed(): the token's `exp` and client, read only now (off the hot path)
   └─miss→ screen: not the auth server's token → Rejected, remembered in-process only

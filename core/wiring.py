@@ -54,7 +54,7 @@ def default_reachability() -> ReachabilityProbe:
 
 
 def hash_key() -> bytes:
-    """Return the HMAC key for cache keys: HASH_KEY, else one derived from SECRET_KEY."""
+    """Return the key of the cache keys' hash: HASH_KEY, else one derived from SECRET_KEY."""
     secret = conf.HASH_KEY or f"remote-auth-cache:{settings.SECRET_KEY}"
     return hashlib.sha256(secret.encode()).digest()
 
