@@ -69,6 +69,18 @@ def test_a_first_seen_user_is_mirrored_and_remembered(remote_auth, api, demo_use
     assert look.known.user["id"] == local_user(alice.id).pk
 
 
+def test_a_first_seen_user_is_written_in_one_transaction(remote_auth, api, demo_users):
+    with CaptureQueriesContext(connection) as queries:
+        assert verify(api, remote_auth.mint_token(demo_users["alice"].id)).status_code == 200
+
+    sql = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    writes = [i for i, word in enumerate(sql) if word in ("INSERT", "UPDATE", "DELETE")]
+    opened, closed = sql.index("SAVEPOINT"), len(sql) - 1 - sql[::-1].index("RELEASE")
+    assert writes
+    assert opened < min(writes) and max(writes) < closed  # one (outer) transaction holds them all
+    assert sql[:opened].count("SELECT") <= 1  # the denylist, before it
+
+
 def test_a_changed_identity_is_written(remote_auth, api, demo_users):
     alice = demo_users["alice"]
     verify(api, remote_auth.mint_token(alice.id))
