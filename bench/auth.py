@@ -28,7 +28,8 @@ def uncached_verifier() -> Verifier:
 
     Its in-process level holds nothing (size 0) and its zero-TTL policy makes every Redis entry
     stale, so each call is a real miss: Redis reads, single-flight lease, breaker, budget, the
-    /me call and mirroring. Only the final cache write is skipped.
+    /me call, the denylist and mirroring (or the known user's snapshot, as in production). Only
+    the final cache write is skipped.
     """
     base = default_verifier()
     verification_cache = VerificationCache(
@@ -44,6 +45,8 @@ def uncached_verifier() -> Verifier:
         policy=policy,
         flight=flight,
         upstream=base.upstream,
+        denylist=base.denylist,
+        known=base.known,
     )
 
 

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -31,7 +32,6 @@ from .identity import Identity
 from .logcontext import bind
 from .metrics import record_verification
 from .tokens import expiry, fingerprint, is_local, is_well_formed, unverified_claims
-from .users import from_snapshot
 from .verifier import Claimed, Verification, Verifier
 from .vocabulary import DEGRADED_SOURCES, Outcome, Source, Stage
 from .wiring import default_denylist, default_verifier
@@ -125,10 +125,18 @@ class LocalToken(Exception):
 
 @dataclass(frozen=True)
 class Credential:
-    """A Bearer token and its fingerprint; its repr shows no token."""
+    """A Bearer token; its repr shows no token."""
 
     token: str = field(repr=False)
-    fingerprint: str
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Return the token's fingerprint for log lines (hashed only when no entry carries it)."""
+        return fingerprint(self.token)
+
+    def fingerprint_of(self, verification: Verification) -> str:
+        """Return the fingerprint `verification` carries (no hashing), else this token's."""
+        return verification.fingerprint or self.fingerprint
 
 
 @dataclass(frozen=True)
@@ -167,13 +175,14 @@ class RemoteJWTAuthentication(BaseAuthentication):
         token = self.get_raw_token(request)
         if token is None:
             return None
-        credential = Credential(token, fingerprint(token))
+        credential = Credential(token)
         try:
             verification = self.verify(credential, request)
         except LocalToken:
             return None
         if verification.source in DEGRADED_SOURCES and not allows_degraded(request):
-            self.log("refused", verification.source, credential, reason="view needs fresh auth")
+            token_fp = credential.fingerprint_of(verification)
+            self.log("refused", verification.source, token_fp, reason="view needs fresh auth")
             raise AuthServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER))
         return self.get_user(verification), self.describe(verification, credential)
 
@@ -203,7 +212,7 @@ class RemoteJWTAuthentication(BaseAuthentication):
             raise LocalToken()
         exp = expiry(claims)
         if exp is not None and exp <= self.clock():
-            self.log("rejected", "claims", credential, reason="expired")
+            self.log("rejected", "claims", credential.fingerprint, reason="expired")
             raise ExpiredToken()
         return Claimed(exp, client_key(request.META))
 
@@ -219,28 +228,37 @@ class RemoteJWTAuthentication(BaseAuthentication):
         try:
             verification = self.verifier.verify(credential.token, claimed)
         except ShareSpent as exc:
-            self.log("refused", "budget", credential, reason=exc.reason)
+            self.log("refused", "budget", credential.fingerprint, reason=exc.reason)
             raise TooManyUnverifiedTokens(wait=exc.retry_after) from exc
         except Rejected as exc:
-            self.log("rejected", "remote" if missed else "memory", credential, reason=exc.reason)
+            self.log(
+                "rejected",
+                "remote" if missed else "memory",
+                credential.fingerprint,
+                reason=exc.reason,
+            )
             raise InvalidToken() from exc
         except CouldNotVouch as exc:
-            self.log("unavailable", "remote", credential, reason=exc.reason)
+            self.log("unavailable", "remote", credential.fingerprint, reason=exc.reason)
             raise auth_service_unavailable(exc) from exc
         except UserDenied as exc:
-            self.log("denied", "remote" if missed else "memory", credential, reason=str(exc))
+            self.log(
+                "denied", "remote" if missed else "memory", credential.fingerprint, reason=str(exc)
+            )
             raise NotProvisioned() from exc
         except DATABASE_UNAVAILABLE as exc:
-            self.log("unavailable", "database", credential, reason=type(exc).__name__)
+            self.log("unavailable", "database", credential.fingerprint, reason=type(exc).__name__)
             raise ServiceUnavailable(wait=int(remote_auth_settings.RETRY_AFTER)) from exc
-        self.log("ok", verification.source, credential, user=verification.identity.remote_id)
+        token_fp = credential.fingerprint_of(verification)
+        self.log("ok", verification.source, token_fp, user=verification.identity.remote_id)
         return verification
 
     def get_user(self, verification: Verification) -> Any:
         """Return the local user of a verification; raise when it is missing or disabled."""
-        user = from_snapshot(verification.user) if verification.user else None
-        if user is None:
+        prepared = verification.prepared_user
+        if prepared is None:
             raise InvalidToken()
+        user = prepared.build()  # a new instance per request: no user object is shared
         if not user.is_active:
             raise InactiveUser()
         return user
@@ -251,13 +269,12 @@ class RemoteJWTAuthentication(BaseAuthentication):
             identity=verification.identity,
             source=verification.source,
             verified_at=verification.verified_at,
-            fingerprint=credential.fingerprint,
+            fingerprint=credential.fingerprint_of(verification),
         )
 
-    def log(self, outcome: Outcome, source: Stage, credential: Credential, **fields: str) -> None:
+    def log(self, outcome: Outcome, source: Stage, token_fp: str, **fields: str) -> None:
         """Count and log one verification outcome: never the token, only its fingerprint."""
         record_verification(outcome, source)
-        token_fp = credential.fingerprint
         bind(auth_source=source, token_fp=token_fp, user_id=fields.get("user"))
         level = LOG_LEVELS.get(source, logging.INFO)
         if logger.isEnabledFor(level):

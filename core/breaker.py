@@ -7,9 +7,24 @@ closed → (BREAKER_THRESHOLD unavailable outcomes in a row, or one 429) → ope
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from .batch import Batch, Pending
 from .exceptions import Unavailable
 from .state import SharedState
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The breaker's keys read before a call: when it is open until, and the run of failures."""
+
+    open_until: Pending
+    failures: Pending
+
+    @property
+    def clean(self) -> bool:
+        """Return True when the breaker was closed with no failure counted (and so no probe)."""
+        return self.open_until.value is None and not self.failures.value
 
 
 class CircuitBreaker:
@@ -33,9 +48,8 @@ class CircuitBreaker:
         self.failures_key = state.key("breaker", "failures")
         self.probe_key = state.key("breaker", "probe")
 
-    def check_open(self) -> bool:
+    def _half_open(self, open_until: object) -> bool:
         """Raise Unavailable while open; return whether the breaker is half-open (else closed)."""
-        open_until = self.shared.get(self.open_key)
         if not isinstance(open_until, (int, float)):
             return False
         remaining = open_until - self.clock()
@@ -45,7 +59,18 @@ class CircuitBreaker:
 
     def before_call(self) -> None:
         """Return when a call may go out; raise Unavailable while open or while another probes."""
-        if not self.check_open():
+        batch = self.shared.batch()
+        reading = self.read(batch)
+        batch.send()
+        self.admit(reading)
+
+    def read(self, batch: Batch) -> "Reading":
+        """Queue the reads `admit` decides on (sent with other operations in one round trip)."""
+        return Reading(batch.get(self.open_key), batch.get(self.failures_key))
+
+    def admit(self, reading: "Reading") -> None:
+        """Return when a call may go out, as `before_call`; raise Unavailable otherwise."""
+        if not self._half_open(reading.open_until.value):
             return
         probe = self.shared.add(self.probe_key, 1, int(self.probe_timeout))
         if not probe:
@@ -55,8 +80,11 @@ class CircuitBreaker:
         """Give up the half-open probe slot without an outcome."""
         self.shared.delete(self.probe_key)
 
-    def record_success(self) -> None:
-        """Close the breaker and forget the run of failures."""
+    def record_success(self, reading: "Reading | None" = None) -> None:
+        """Close the breaker and forget the run of failures (nothing to do when `reading`, taken
+        before the call, saw it closed with none)."""
+        if reading is not None and reading.clean:
+            return
         keys = [self.open_key, self.failures_key, self.probe_key]
         self.shared.delete_many(keys)
 

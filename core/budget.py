@@ -10,11 +10,42 @@ import hashlib
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from .batch import Batch, Pending
 from .exceptions import ShareSpent, Unavailable
 from .state import SharedState
 
 WINDOW = 60.0
+
+
+@dataclass(frozen=True)
+class Count:
+    """One call counted on one counter: this window's count (once sent) and the previous one's."""
+
+    key: str
+    limit: int
+    current: Pending
+    previous: Pending
+
+    def wait(self, now: float) -> int:
+        """Return 0 when the count is within its limit, else the seconds to wait."""
+        current = self.current.value
+        if current is None:
+            return 0  # the counter vanished between add and incr: count this call as free
+        overlap = 1.0 - (now % WINDOW) / WINDOW
+        if (self.previous.value or 0) * overlap + current <= self.limit:
+            return 0
+        return max(1, math.ceil(WINDOW - now % WINDOW))
+
+
+@dataclass(frozen=True)
+class Counting:
+    """The counts of one call: the client's share first (when `share`), then the budget."""
+
+    now: float
+    counts: list[Count]
+    share: bool
 
 
 class UpstreamBudget:
@@ -36,45 +67,56 @@ class UpstreamBudget:
 
     def spend(self, client: str | None = None) -> None:
         """Take one call from `client`'s share and from the budget; raise ShareSpent or Unavailable."""
-        share = self.client_counter(client) if client and self.per_client > 0 else None
-        if share is not None:
-            wait = self._take(share, self.per_client)
-            if wait:
+        batch = self.state.shared.batch()
+        counting = self.count(batch, client)
+        batch.send()
+        self.settle(counting)
+
+    def count(
+        self, batch: Batch, client: str | None = None, *, claimed: bool = False
+    ) -> "Counting":
+        """Queue the counting of one call on `batch` (`claimed`: only if the batch's claim is
+        taken); `settle` decides once it was sent."""
+        now = self.clock()
+        window = int(now // WINDOW)
+        limits = (
+            [(self.client_counter(client), self.per_client)]
+            if client and self.per_client > 0
+            else []
+        )
+        limits += [("budget", self.per_minute)] if self.per_minute > 0 else []
+        counts = []
+        for counter, limit in limits:
+            current_key = self._key(counter, window)
+            batch.add(current_key, 0, int(WINDOW * 2) + 1, claimed=claimed)
+            current = batch.incr(current_key, claimed=claimed)
+            previous = batch.get(self._key(counter, window - 1))
+            counts.append(Count(current_key, limit, current, previous))
+        return Counting(now, counts, share=bool(client and self.per_client > 0))
+
+    def settle(self, counting: "Counting") -> None:
+        """Return when every count is within its limit; else refund them all and raise."""
+        for index, count in enumerate(counting.counts):
+            wait = count.wait(counting.now)
+            if not wait:
+                continue
+            self.refund(counting)
+            if index == 0 and counting.share:
                 raise ShareSpent("client share of the upstream budget spent", retry_after=wait)
-        if self.per_minute <= 0:
-            return
-        wait = self._take("budget", self.per_minute)
-        if wait:
-            if share is not None:
-                self.state.shared.decr(self._key(share, self._window()))  # no call went out
             raise Unavailable("upstream call budget spent", retry_after=wait)
+
+    def refund(self, counting: "Counting") -> None:
+        """Uncount a call that never went out."""
+        for count in counting.counts:
+            if count.current.value is not None:
+                self.state.shared.decr(count.key)
 
     def client_counter(self, client: str) -> str:
         """Return the counter name of one client's share (a hash: no address in a key)."""
         return "share:" + hashlib.sha256(client.encode()).hexdigest()[:16]
 
-    def _window(self) -> int:
-        return int(self.clock() // WINDOW)
-
     def _key(self, counter: str, window: int) -> str:
         return self.state.key(counter, str(window))
-
-    def _take(self, counter: str, limit: int) -> int:
-        """Count one call on `counter`; return 0 when within `limit`, else the seconds to wait."""
-        now = self.clock()
-        window = int(now // WINDOW)
-        current_key = self._key(counter, window)
-        shared = self.state.shared
-        shared.add(current_key, 0, int(WINDOW * 2) + 1)
-        current = shared.incr(current_key)
-        if current is None:
-            return 0  # the counter vanished between add and incr: count this call as free
-        previous = shared.get(self._key(counter, window - 1)) or 0
-        overlap = 1.0 - (now % WINDOW) / WINDOW
-        if previous * overlap + current <= limit:
-            return 0
-        shared.decr(current_key)
-        return max(1, math.ceil(WINDOW - now % WINDOW))
 
     def used(self) -> float:
         """Return the calls counted in the current sliding minute."""

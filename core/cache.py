@@ -1,9 +1,11 @@
 """The verification cache: in-process first, then the shared Django cache (Redis in production).
 
-Keys are `prefix : namespace : tok : HMAC(whole token)` (core.state names the rest). The in-process
-level holds the typed entries themselves (core.entries); the shared level their dicts. A
-shared-cache outage is never raised: see core.safecache. A positive entry is stored only while no
-revocation mark (core.marks) numbered after its verification's start exists, in one atomic step.
+Keys are `prefix : namespace : tok : keyed hash of the whole token` (core.state names the rest).
+The in-process level holds the typed entries themselves (core.entries); the shared level their
+dicts. A shared-cache outage is never raised: see core.safecache. A positive entry is stored only
+while no revocation mark (core.marks) numbered after its verification's start exists, in one
+atomic step (one Lua script, with the single-flight lease's release, while no mark at all was
+made since; WATCH/MULTI otherwise).
 """
 
 from typing import Any
@@ -11,12 +13,13 @@ from typing import Any
 from .entries import Entry, Verified, entry_from_dict
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks, loaded
+from .singleflight import Lease
 from .state import SharedState
-from .tokens import keyed_hash
+from .tokens import KeyedHash
 
 
 class VerificationCache:
-    """Store verification entries for tokens, keyed by HMAC, in two levels."""
+    """Store verification entries for tokens, keyed by a keyed hash, in two levels."""
 
     def __init__(
         self,
@@ -31,11 +34,11 @@ class VerificationCache:
         self._shared = state.shared
         self._local = local
         self._prefix = f"{state.base}:tok:"
-        self._hash_key = hash_key
+        self._hash = KeyedHash(hash_key)
 
     def token_key(self, token: str) -> str:
         """Return the cache key of a token: the prefix, the namespace and a keyed hash."""
-        return self._prefix + keyed_hash(token, self._hash_key)
+        return self._prefix + self._hash(token)
 
     def get_local(self, key: str) -> Entry | None:
         """Return this process's entry for `key`, or None."""
@@ -62,17 +65,36 @@ class VerificationCache:
         self._local.set(key, entry, min(local_ttl, shared_ttl))
 
     def put_unless_revoked(
-        self, key: str, entry: Verified, *, shared_ttl: float, local_ttl: float
+        self,
+        key: str,
+        entry: Verified,
+        *,
+        shared_ttl: float,
+        local_ttl: float,
+        lease: Lease | None = None,
     ) -> bool:
         """Store a positive entry unless its token or user was revoked since `entry.seq`.
 
-        Checked and stored in one atomic step; return False (nothing stored) when refused.
+        Checked and stored in one atomic step; return False (nothing stored) when refused. The
+        common case is one round trip that also gives up the single-flight `lease`: no entry
+        for the token yet, and no mark at all numbered since (the sequence has not moved).
         """
         if shared_ttl < 1:
             self.evict(key)  # too close to expiry to keep
             return True
         # In-process first: a revocation broadcast that follows the shared store then finds it.
         self._local.set(key, entry, min(local_ttl, shared_ttl))
+        if self._shared.set_if_unmoved(
+            key,
+            entry.to_dict(),
+            int(shared_ttl),
+            counter=self.marks.seq_key,
+            expected=entry.seq,
+            release=(lease.key, lease.value) if lease else None,
+        ):
+            if lease is not None:
+                lease.released = True
+            return True
         stored = self._shared.set_unless(
             key,
             entry.to_dict(),

@@ -82,6 +82,9 @@ DEFAULTS: dict[str, Any] = {
     # How long `authcache revoke --user` refuses a user's older tokens: the longest an access
     # token of the auth server lives.
     "USER_REVOCATION_TTL": 24 * 3600,
+    # How long a known user's snapshot answers a new token of theirs with no database query
+    # (core.known); 0 turns it off.
+    "KNOWN_USER_TTL": 3600,
     # The cookie CookieAuthentication reads the access token from (the browser pages set it).
     "ACCESS_COOKIE": "saas_access",
 }

@@ -12,8 +12,8 @@ import jwt
 from .entries import Verification
 from .identity import identity_from_claims
 from .models import RemoteIdentity
+from .snapshots import snapshot
 from .tokens import verify_signed
-from .users import snapshot
 
 logger = logging.getLogger(__name__)
 

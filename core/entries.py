@@ -13,6 +13,7 @@ from typing import Any, ClassVar, NoReturn
 
 from .exceptions import Rejected, UserDenied
 from .identity import Identity
+from .snapshots import PreparedUser
 from .vocabulary import EntryKind, Source
 
 
@@ -24,6 +25,12 @@ class Verification:
     user: dict[str, Any] | None
     source: Source
     verified_at: float
+    fingerprint: str = ""  # the token's, for log lines ("" when unknown)
+
+    @cached_property
+    def prepared_user(self) -> PreparedUser | None:
+        """Return the user snapshot laid out for rebuilding, once per Verification (None: none)."""
+        return PreparedUser(self.user) if self.user else None
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Verified:
     verified_at: float
     seq: int
     exp: int | None
+    fingerprint: str = ""  # the token's (core.tokens.fingerprint): computed once, never per hit
 
     @property
     def remote_id(self) -> str:
@@ -43,7 +51,7 @@ class Verified:
 
     def answer(self, source: Source) -> Verification:
         """Return the Verification this entry gives when served as `source`."""
-        return Verification(self.identity, self.user, source, self.verified_at)
+        return Verification(self.identity, self.user, source, self.verified_at, self.fingerprint)
 
     @cached_property
     def remembered(self) -> Verification:
@@ -59,6 +67,7 @@ class Verified:
             "verified_at": self.verified_at,
             "seq": self.seq,
             "exp": self.exp,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -69,6 +78,7 @@ class Verified:
             float(data["verified_at"]),
             int(data.get("seq", -1)),
             data.get("exp"),
+            str(data.get("fingerprint") or ""),
         )
 
 

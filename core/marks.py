@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from .batch import Batch, Pending
 from .entries import Entry, Verified
 from .localcache import LocalTTLCache
 from .state import SharedState
@@ -83,6 +84,14 @@ class RevocationMarks:
             shared.add(self.seq_key, int(time.time() * 1000), MARK_TTL)
             value = shared.get(self.seq_key)
         return value if isinstance(value, int) else 0
+
+    def read_sequence(self, batch: Batch) -> Pending:
+        """Queue the read of the current revocation number on `batch` (see `sequence_of`)."""
+        return batch.get(self.seq_key)
+
+    def sequence_of(self, read: Pending) -> int:
+        """Return the revocation number `read_sequence` read, starting the sequence if none."""
+        return read.value if isinstance(read.value, int) else self.sequence()
 
     def mark(self, remote_id: str, *, revocation: bool = True) -> Mark:
         """Store and return a new mark for one user, or for everyone (`EVERYONE`).

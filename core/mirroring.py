@@ -1,12 +1,16 @@
 """Mirroring as the verifier's collaborator: write a vouched-for identity into the local user
-model, announce it (`identity_verified`), and return the user's snapshot for the cache."""
+model, announce it (`identity_verified`), and return the user's snapshot for the cache, all in
+one transaction."""
 
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
+
 from .identity import Identity
 from .signals import identity_verified
-from .users import UserSync, snapshot
+from .snapshots import snapshot
+from .users import UserSync
 
 
 class Mirror:
@@ -17,6 +21,7 @@ class Mirror:
         self.user_sync = user_sync
 
     def __call__(self, identity: Identity) -> dict[str, Any]:
-        user, created = self.user_sync().sync(identity)
-        identity_verified.send(sender=Mirror, user=user, identity=identity, created=created)
+        with transaction.atomic():
+            user, created = self.user_sync().sync(identity)
+            identity_verified.send(sender=Mirror, user=user, identity=identity, created=created)
         return snapshot(user)

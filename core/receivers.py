@@ -1,5 +1,6 @@
 """Keep derived state honest: e-mail keys follow users, and a local change to a mirrored user
-(its record saved, or the user or its link deleted) invalidates its cached tokens.
+(its record or its link saved, or the user or its link deleted) invalidates its cached tokens and
+its known-user snapshot (core.known), on every instance.
 """
 
 from typing import Any
@@ -36,6 +37,14 @@ def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> Non
     )
     if remote_id:
         revoke_user(remote_id, revocation=False)
+
+
+@receiver(post_save, sender=RemoteIdentity, dispatch_uid="core.link_saved")
+def link_saved(sender: type, instance: RemoteIdentity, created: bool, **kwargs: Any) -> None:
+    """Make the cached answers and the snapshot of a user whose link changed re-verify (a link
+    pointed at another local user must not keep serving the old one)."""
+    if not created and instance.issuer == conf.ISSUER_ID:
+        revoke_user(instance.remote_id, revocation=False)
 
 
 @receiver(post_delete, sender=RemoteIdentity, dispatch_uid="core.link_deleted")

@@ -16,11 +16,21 @@ from django.core.cache import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import WatchError
 
+from .batch import Batch, Op, pipelined
+
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 _DELETE_IF_EQUAL = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
+"""
+
+_SET_IF_UNMOVED = """
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+if tonumber(redis.call('get', KEYS[2])) ~= tonumber(ARGV[3]) then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if KEYS[3] and redis.call('get', KEYS[3]) == ARGV[4] then redis.call('del', KEYS[3]) end
+return 1
 """
 
 
@@ -102,6 +112,38 @@ class SafeCache:
         fallback = fallback_timeout or timeout
         return self._set_unless_locked(self.fallback, key, value, fallback, watch, refuse)
 
+    def set_if_unmoved(
+        self,
+        key: str,
+        value: Any,
+        timeout: int,
+        *,
+        counter: str,
+        expected: int,
+        release: tuple[str, str] | None = None,
+    ) -> bool:
+        """Store `value` while `key` is absent and `counter` holds `expected`, then delete
+        `release` (key, value) while it holds that value: one Lua script on Redis.
+
+        Return False, having done nothing, when either condition fails, on other backends and
+        while Redis is down: the caller then decides by `set_unless`.
+        """
+        client: Any = getattr(self.primary, "client", None)
+        if self.down or not hasattr(client, "get_client"):
+            return False
+        keys = [client.make_key(key), client.make_key(counter)]
+        argv = [client.encode(value), timeout, expected]
+        if release is not None:
+            keys.append(client.make_key(release[0]))
+            argv.append(client.encode(release[1]))
+        try:
+            return bool(
+                client.get_client(write=True).eval(_SET_IF_UNMOVED, len(keys), *keys, *argv)
+            )
+        except Exception as exc:  # any backend error is an outage, never a 500
+            self._mark_down(exc)
+            return False
+
     def _set_unless_primary(
         self, key: str, value: Any, timeout: int, watch: list[str], refuse: Refuse
     ) -> bool:
@@ -132,6 +174,28 @@ class SafeCache:
                 return False
             cache.set(key, value, timeout)
             return True
+
+    def batch(self) -> Batch:
+        """Return an empty Batch of operations on this cache."""
+        return Batch(self.send)
+
+    def send(self, ops: list[Op]) -> None:
+        """Run a Batch's operations: pipelined on Redis, else (or while it is down) one by one."""
+        client: Any = getattr(self.primary, "client", None)
+        if not self.down and hasattr(client, "get_client"):
+            try:
+                pipelined(client, ops)
+                return
+            except Exception as exc:  # any backend error is an outage, never a 500
+                self._mark_down(exc)
+        claimed = [op for op in ops if op[3]]
+        for operation, args, pending, is_claimed in ops:
+            if is_claimed:
+                continue
+            pending.value = getattr(self, "add" if operation == "claim" else operation)(*args)
+            if operation == "claim" and pending.value:
+                for claimed_operation, claimed_args, claimed_pending, _ in claimed:
+                    claimed_pending.value = getattr(self, claimed_operation)(*claimed_args)
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self._call("add", key, value, timeout))

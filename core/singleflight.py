@@ -12,13 +12,41 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
+from .batch import Batch
 from .exceptions import CouldNotVouch, Unavailable
 from .state import SharedState
 
 T = TypeVar("T")
+P = TypeVar("P")
 OUTCOME_TTL = 5
+
+
+def _attempt(
+    work: Callable[[P, "Lease"], T],
+    read: Callable[[], T | None],
+    prepared: P,
+    lease: "Lease",
+    look: bool,
+) -> T:
+    """Run the leader's work; with `look`, first read again: a leader may have stored its result
+    just before we took the lease."""
+    return (read() if look else None) or work(prepared, lease)
+
+
+def _nothing(batch: Batch) -> None:
+    """Prepare nothing: a plain `run` sends the lease alone."""
+
+
+@dataclass
+class Lease:
+    """A leader's lease in the shared cache; `released` once a store gave it up with its result."""
+
+    key: str
+    value: str
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,11 +116,28 @@ class SingleFlight:
 
         Threads of this process that ask while it runs get the same result or the same error.
         """
+        return self.run_with(name, lambda _prepared, _lease: work(), read, _nothing, look=True)
+
+    def run_with(
+        self,
+        name: str,
+        work: Callable[[P, "Lease"], T],
+        read: Callable[[], T | None],
+        prepare: Callable[[Batch], P],
+        *,
+        look: bool = False,
+    ) -> T:
+        """Like `run`, with `prepare(batch)` sent in the lease's round trip (its claimed operations
+        run only when this process takes the lease); the leader's `work(prepared, lease)` gets
+        what `prepare` returned. `look`: `read()` before the lease, and again once taken (else
+        `prepare` reads)."""
         flight, leading = self._join(name)
         if not leading:
             return self._follow(cast("_Flight[T]", flight), read)
         try:
-            result = read() or self._across_processes(name, work, read)
+            result = (read() if look else None) or self._across_processes(
+                name, work, read, prepare, look
+            )
             flight.result = result
             return result
         except BaseException as exc:
@@ -127,34 +172,42 @@ class SingleFlight:
         flight.done.set()
 
     def _across_processes(
-        self, name: str, work: Callable[[], T], read: Callable[[], T | None]
+        self,
+        name: str,
+        work: Callable[[P, "Lease"], T],
+        read: Callable[[], T | None],
+        prepare: Callable[[Batch], P],
+        look: bool,
     ) -> T:
         deadline = self.clock() + self.wait
         lease_key = self.state.key("lease", name)
         while True:
-            lease_id = uuid.uuid4().hex
-            taken = self.state.shared.add(lease_key, lease_id, int(self.lease))
-            if taken:
-                # A leader may have stored its result just before we took the lease: look again.
-                return self._lead(name, lease_key, lease_id, lambda: read() or work())
+            lease = Lease(lease_key, uuid.uuid4().hex)
+            batch = self.state.shared.batch()
+            taken = batch.claim(lease_key, lease.value, int(self.lease))
+            prepared = prepare(batch)
+            batch.send()
+            if taken.value:
+                return self._lead(name, lease, partial(_attempt, work, read, prepared, lease, look))
             if self.on_wait:
                 self.on_wait()
             result = self._await(name, lease_key, read, deadline)
             if result is not None:
                 return result
 
-    def _lead(self, name: str, lease_key: str, lease_id: str, work: Callable[[], T]) -> T:
+    def _lead(self, name: str, lease: "Lease", work: Callable[[], T]) -> T:
         try:
             return work()
         except CouldNotVouch as exc:
             failure = Failure(exc.reason, exc.retry_after)
-            outcome_key = self.state.key("outcome", f"{name}:{lease_id}")
+            outcome_key = self.state.key("outcome", f"{name}:{lease.value}")
             self.state.shared.set(outcome_key, failure.to_dict(), OUTCOME_TTL)
             raise
         finally:
             # Release only our own lease (past its expiry another process may lead now), in one
             # atomic compare-and-delete so a lease taken over between a read and a delete survives.
-            self.state.shared.delete_if_equal(lease_key, lease_id)
+            if not lease.released:
+                self.state.shared.delete_if_equal(lease.key, lease.value)
 
     def _await(
         self, name: str, lease_key: str, read: Callable[[], T | None], deadline: float

@@ -9,7 +9,6 @@ written (logged), so no two accounts share one.
 import hashlib
 import logging
 import secrets
-from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,10 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Fields remote data may never write, whatever FIELD_MAP says.
 PROTECTED_FIELDS = frozenset({"is_staff", "is_superuser", "is_active", "password", "last_login"})
-# Fields a cached snapshot carries; everything else (the password hash above all) stays deferred.
 # The size of RemoteIdentity's text columns.
 MAX_LINK_TEXT = 254
-SNAPSHOT_FIELDS = ("email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
 
 
 def derive_username(issuer: str, remote_id: str, max_length: int = 150) -> str:
@@ -57,6 +54,12 @@ class UserSync:
         mapping = field_map or {"email": "email"}
         self.field_map = {k: v for k, v in mapping.items() if k not in PROTECTED_FIELDS}
         self.user_model = get_user_model()
+
+    def policy(self) -> str:
+        """Return what decides how an identity is mirrored: a changed policy mirrors afresh."""
+        fields = sorted(self.field_map.items())
+        kind = f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"{kind}:{self.issuer}:{self.provisioning}:{self.link_unverified}:{fields}"
 
     def sync(self, identity: Identity) -> tuple[Any, bool]:
         """Return (user, created) for `identity`; raise UserDenied when policy refuses it."""
@@ -194,22 +197,3 @@ def save_changes(instance: Any, values: dict[str, Any], *also: str) -> list[str]
     if changed:
         instance.save(update_fields=[*changed, *also])
     return changed
-
-
-def snapshot(user: Any) -> dict[str, Any]:
-    """Return what `from_snapshot` needs to rebuild the user without a database query."""
-    fields = [user._meta.pk.attname, user.USERNAME_FIELD, *SNAPSHOT_FIELDS]
-    return {name: getattr(user, name) for name in dict.fromkeys(fields) if hasattr(user, name)}
-
-
-def from_snapshot(data: dict[str, Any]) -> Any:
-    """Rebuild a user from a snapshot; unsnapshotted fields load on access and are never saved."""
-    model, names = _snapshot_layout(tuple(data))
-    return model.from_db("default", names, [data[name] for name in names])
-
-
-@cache
-def _snapshot_layout(keys: tuple[str, ...]) -> tuple[Any, list[str]]:
-    """Return the user model and the snapshot's field names in the model's field order."""
-    model = get_user_model()
-    return model, [f.attname for f in model._meta.concrete_fields if f.attname in keys]

@@ -1,13 +1,15 @@
 """Verification: answer "whose token is this?" from the cache, or once from the auth server.
 
-verify(token, claimed): HMAC of the token, once; the in-process level, once
+verify(token, claimed): keyed hash of the token, once; the in-process level, once
   └─hit→ Verification(source=memory), or the cached refusal raised
   └─miss→ claimed(): the token's `exp` and client, read only now (off the hot path)
   └─miss→ screen: not the auth server's token → Rejected, remembered in-process only
   └─miss→ shared cache ─hit→ Verification(source=redis)
   └─miss→ single-flight → [jwks/hybrid: signature check, forged → Rejected with no call]
              → identity: upstream gate (breaker, budget, client share) → client.me
-               (jwks: from the verified claims instead) → mirror → store
+               (jwks: from the verified claims instead)
+             → known user, same identity, nothing revoked since (core.known) → store
+             → else: denylist (database) → mirror (one transaction) → store
              └─ rejected: negative entry stored, Rejected raised
              └─ mirroring refused (UserDenied): negative entry stored, replayed as UserDenied
              └─ could not vouch: grace (bounded, opt-in) → degraded (opt-in) → raised
@@ -18,17 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .batch import Batch, Pending
 from .cache import VerificationCache
 from .client import AuthServiceClient
-from .denylist import Denylist
-from .entries import Denied, Entry, Rejection, Verification, Verified
+from .denylist import Denylist, Standing
+from .entries import Denied, Entry, Rejection, Verification, Verified, entry_from_dict
 from .exceptions import CouldNotVouch, Rejected, UserDenied
 from .identity import Identity
+from .known import KnownUsers
 from .marks import RevocationMarks
 from .signature import SignatureCheck
-from .singleflight import SingleFlight
-from .tokens import NotServerToken, ServerTokenFormat, issued_at
-from .upstream import Upstream
+from .singleflight import Lease, SingleFlight
+from .tokens import NotServerToken, ServerTokenFormat, fingerprint, issued_at
+from .upstream import Gate, Upstream
 from .vocabulary import Source
 
 __all__ = ["Claimed", "Mirror", "Policy", "Verification", "Verifier"]
@@ -48,6 +52,15 @@ class Claimed:
 
 
 UNCLAIMED = Claimed()
+
+
+@dataclass(frozen=True)
+class Prelude:
+    """What a leader read (and counted) with its lease, in one round trip."""
+
+    entry: Pending
+    seq: Pending
+    gate: Gate | None
 
 
 @dataclass(frozen=True)
@@ -78,12 +91,13 @@ class Verifier:
         screen: ServerTokenFormat | None = None,
         denylist: Denylist | None = None,
         signature: SignatureCheck | None = None,
+        known: KnownUsers | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client, self.cache, self.marks, self.mirror = client, cache, marks, mirror
         self.policy, self.flight, self.upstream = policy, flight, upstream
         self.degraded, self.screen, self.denylist = degraded, screen, denylist
-        self.signature = signature
+        self.signature, self.known = signature, known
         self.clock = clock
 
     def verify(
@@ -103,8 +117,11 @@ class Verifier:
         facts = claimed() if callable(claimed) else claimed
         self._screen(token, key)
         try:
-            found = self._shared(key, facts.exp) or self.flight.run(
-                key, lambda: self._ask(token, key, facts), lambda: self._shared(key, facts.exp)
+            found = self._shared(key, facts.exp) or self.flight.run_with(
+                key,
+                lambda prelude, lease: self._ask(token, key, facts, prelude, lease),
+                lambda: self._shared(key, facts.exp),
+                lambda batch: self._prepare(batch, key, facts),
             )
         except CouldNotVouch as exc:
             return self._fallback(token, key, exc)
@@ -121,7 +138,10 @@ class Verifier:
             raise Rejected(f"refused locally: {exc}", status=401) from exc
 
     def _shared(self, key: str, exp: int | None) -> Found | None:
-        entry = self.cache.get_shared(key)
+        return self._found(key, self.cache.get_shared(key), exp)
+
+    def _found(self, key: str, entry: Entry | None, exp: int | None) -> Found | None:
+        """Return a shared entry that still answers (kept in-process too), else None."""
         if entry is None or self.marks.revoked(entry):
             return None
         if isinstance(entry, Verified) and not self._fresh(entry):
@@ -129,33 +149,67 @@ class Verifier:
         self.cache.remember(key, entry, self._local_ttl(entry))
         return entry, "redis"
 
-    def _ask(self, token: str, key: str, claimed: Claimed) -> Found:
-        seq = self.marks.sequence()  # revocations numbered above this one win over this answer
+    def _prepare(self, batch: Batch, key: str, claimed: Claimed) -> Prelude:
+        """Queue what a leader needs, sent with its lease: the entry, the revocation number, and
+        (remote mode: a call surely follows) the breaker reads and the budget counts."""
+        gate = None
+        if self.signature is None:
+            gate = self.upstream.prepare(batch, claimed.client, claimed=True)
+        return Prelude(batch.get(key), self.marks.read_sequence(batch), gate)
+
+    def _ask(self, token: str, key: str, claimed: Claimed, prelude: Prelude, lease: Lease) -> Found:
         exp = claimed.exp
+        # A leader may have stored its answer just before we took the lease.
+        found = self._found(key, entry_from_dict(prelude.entry.value), exp)
+        if found is not None:
+            if prelude.gate is not None:
+                self.upstream.release(prelude.gate)  # no call goes out
+            return found
+        seq = self.marks.sequence_of(prelude.seq)  # revocations numbered above this one win
         try:
-            identity = self._identify(token, claimed)
+            identity = self._identify(token, claimed, prelude.gate)
         except Rejected as exc:
             self._store_negative(key, Rejection(exc.status, exc.code, exp))
             raise
-        if self._denied(token, identity.remote_id):
-            self._store_negative(key, Rejection(401, "revoked", exp))
-            raise Rejected("revoked here", status=401, code="revoked")
         try:
-            with self.marks.own() as own:
-                user = self.mirror(identity)
+            user, seq = self._user(token, identity, seq)
+        except Rejected as exc:
+            self._store_negative(key, Rejection(exc.status, exc.code, exp))
+            raise
         except UserDenied:
             self._store_negative(key, Denied(identity.remote_id, exp))
             raise
-        seq = self.marks.sequence_after(seq, own)
         source: Source = "jwks" if self.signature and self.signature.trust_claims else "remote"
-        return self._store_identity(key, Verified(identity, user, self.clock(), seq, exp)), source
+        entry = Verified(identity, user, self.clock(), seq, exp, fingerprint(token))
+        return self._store_identity(key, entry, lease), source
 
-    def _identify(self, token: str, claimed: Claimed) -> Identity:
+    def _user(self, token: str, identity: Identity, seq: int) -> tuple[dict[str, Any], int]:
+        """Return the user's snapshot and the revocation number the answer may claim: a known
+        user's snapshot with no query, else mirrored; raise Rejected (revoked) or UserDenied."""
+        lookup = self.known.look(identity) if self.known else None
+        known = lookup.known if lookup else None
+        if known is not None:
+            if self.denylist is not None and self.denylist.issued_before(token, known.not_before):
+                raise Rejected("revoked here", status=401, code="revoked")
+            return known.user, seq
+        standing = self.denylist.standing(token, identity.remote_id) if self.denylist else None
+        if self.denylist is not None and standing is None:
+            raise Rejected("revoked here", status=401, code="revoked")
+        with self.marks.own() as own:
+            user = self.mirror(identity)
+        seq = self.marks.sequence_after(seq, own)
+        if self.known is not None and lookup is not None:
+            self.known.remember(identity.remote_id, lookup, user, seq, standing or Standing(None))
+        return user, seq
+
+    def _identify(self, token: str, claimed: Claimed, gate: Gate | None = None) -> Identity:
         """Return who `token` belongs to: /me, or (jwks, hybrid) after the local signature check."""
 
         def me() -> Identity:
             return self.upstream.call(
-                lambda: self.client.me(token, expires_at=claimed.exp), client=claimed.client
+                lambda: self.client.me(token, expires_at=claimed.exp),
+                client=claimed.client,
+                gate=gate,
             )
 
         if self.signature is None:
@@ -172,7 +226,7 @@ class Verifier:
         iat = issued_at(claims)
         return self.marks.received_after(identity.remote_id, float("-inf") if iat is None else iat)
 
-    def _store_identity(self, key: str, entry: Verified) -> Verified:
+    def _store_identity(self, key: str, entry: Verified, lease: Lease) -> Verified:
         """Store and return the positive entry; raise Rejected when a revocation came first."""
         life = self._life(entry.exp, entry.verified_at)
         # Kept while it may still serve: fresh for POSITIVE_TTL, or as grace up to GRACE_SECONDS
@@ -180,7 +234,7 @@ class Verifier:
         shared_ttl = min(max(self.policy.positive_ttl, self.policy.grace), life)
         local_ttl = self._local_ttl(entry)
         if not self.cache.put_unless_revoked(
-            key, entry, shared_ttl=shared_ttl, local_ttl=local_ttl
+            key, entry, shared_ttl=shared_ttl, local_ttl=local_ttl, lease=lease
         ):
             raise Rejected("revoked during verification", status=401, code="revoked")
         return entry

@@ -22,6 +22,7 @@ from .denylist import Denylist
 from .identity import DEFAULT_CLAIMS
 from .invalidation import listen
 from .jwks import KeyPolicy, KeySet
+from .known import KnownUsers
 from .localcache import LocalTTLCache
 from .marks import RevocationMarks
 from .mirroring import Mirror
@@ -53,7 +54,7 @@ def default_reachability() -> ReachabilityProbe:
 
 
 def hash_key() -> bytes:
-    """Return the HMAC key for cache keys: HASH_KEY, else one derived from SECRET_KEY."""
+    """Return the key of the cache keys' hash: HASH_KEY, else one derived from SECRET_KEY."""
     secret = conf.HASH_KEY or f"remote-auth-cache:{settings.SECRET_KEY}"
     return hashlib.sha256(secret.encode()).digest()
 
@@ -145,6 +146,19 @@ def default_verifier() -> Verifier:
         screen=server_token_format(),
         denylist=default_denylist(),
         signature=signature_check(),
+        known=default_known_users(),
+    )
+
+
+@cache
+def default_known_users() -> KnownUsers:
+    """Return the process-wide snapshots of known users (core.known)."""
+    return KnownUsers(
+        default_state(),
+        marks=default_marks(),
+        denylist=default_denylist(),
+        policy=default_user_sync().policy(),
+        ttl=float(conf.KNOWN_USER_TTL),
     )
 
 
@@ -238,6 +252,7 @@ def reset_defaults(**kwargs: Any) -> None:
         default_cache,
         default_upstream,
         default_denylist,
+        default_known_users,
         default_verifier,
         default_keys,
         default_user_sync,

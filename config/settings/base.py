@@ -350,6 +350,7 @@ REMOTE_AUTH: dict[str, Any] = {
             "BUDGET_PER_CLIENT": env.int("AUTH_UPSTREAM_BUDGET_PER_CLIENT", default=None),
             "TRUSTED_PROXIES": env.list("TRUSTED_PROXIES", default=None),
             "USER_REVOCATION_TTL": env.int("AUTH_USER_REVOCATION_TTL", default=None),
+            "KNOWN_USER_TTL": env.int("AUTH_KNOWN_USER_TTL", default=None),
             "VERIFY_MODE": env.str("AUTH_VERIFY_MODE", default=None),
             "JWKS_URL": env.str("AUTH_JWKS_URL", default=None),
             "JWT_ISSUER": env.str("AUTH_JWT_ISSUER", default=None),

@@ -1,17 +1,20 @@
 """RemoteJWTAuthentication end to end: SaaS Admin in-process, the local auth server over real HTTP,
 real Redis and PostgreSQL."""
 
+import threading
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from redis.connection import Connection
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.authentication import RemoteJWTAuthentication
 from core.models import RemoteIdentity
+from core.tokens import fingerprint
 from core.wiring import default_cache, default_upstream
 from tests.conftest import bearer, clear_shared_cache, on_redis
 from tests.fixtures.authserver import TEST_SECRET
@@ -103,7 +106,7 @@ def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
     for owner, name in (
         (default_cache(), "token_key"),
         (default_cache(), "get_local"),
-        (default_upstream().breaker, "check_open"),
+        (default_upstream().breaker, "admit"),
     ):
         original = getattr(owner, name)
 
@@ -115,8 +118,48 @@ def test_a_miss_hashes_once_reads_memory_once_and_checks_the_breaker_once(
 
     assert api.get(VERIFY, **bearer(token)).status_code == 200
 
-    assert calls == {"token_key": 1, "get_local": 1, "check_open": 1}
+    assert calls == {"token_key": 1, "get_local": 1, "admit": 1}
     assert remote_auth.calls(ME) == 1
+
+
+def redis_round_trips(monkeypatch: Any) -> list[bytes]:
+    """Record every command (or pipeline) this thread sends to Redis from now on."""
+    sent: list[bytes] = []
+    original, thread = Connection.send_packed_command, threading.get_ident()
+
+    def recording(connection: Any, command: Any, check_health: bool = True) -> None:
+        if threading.get_ident() == thread:
+            sent.append(b"".join(command) if isinstance(command, list) else command)
+        original(connection, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", recording)
+    return sent
+
+
+def test_a_cold_miss_of_a_known_user_costs_four_redis_round_trips(
+    remote_auth, api, demo_users, monkeypatch
+) -> None:
+    alice = demo_users["alice"]
+    assert api.get(VERIFY, **bearer(remote_auth.mint_token(alice.id))).status_code == 200
+    token = remote_auth.mint_token(alice.id)
+    sent = redis_round_trips(monkeypatch)
+
+    assert api.get(VERIFY, **bearer(token)).json()["verification"]["source"] == "remote"
+
+    # The entry; lease + breaker + budget + revocation number; the known user; store + release.
+    assert len(sent) == 4, [command[:60] for command in sent]
+
+
+def test_a_cold_miss_of_a_first_seen_user_costs_five_redis_round_trips(
+    remote_auth, api, demo_users, monkeypatch
+) -> None:
+    assert api.get(VERIFY, **bearer(login(remote_auth, demo_users["bob"]))).status_code == 200
+    token = remote_auth.mint_token(demo_users["alice"].id)
+    sent = redis_round_trips(monkeypatch)
+
+    assert api.get(VERIFY, **bearer(token)).status_code == 200
+
+    assert len(sent) == 5, [command[:60] for command in sent]  # and the snapshot written
 
 
 def test_steady_state_needs_no_database_query(
@@ -130,6 +173,51 @@ def test_steady_state_needs_no_database_query(
     default_cache().clear_local_entries()
     with django_assert_num_queries(0):
         assert api.get(VERIFY, **bearer(token)).status_code == 200
+
+
+def test_in_process_hits_never_share_a_user_object(remote_auth, demo_users) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
+    authentication = RemoteJWTAuthentication()
+    authentication.authenticate(request)
+
+    first: Any
+    second: Any
+    auth: Any
+    first, auth = authentication.authenticate(request) or (None, None)
+    first.email, first.is_staff = "mallory@evil.test", True
+    first._state.fields_cache["stale"] = object()
+    second, _ = authentication.authenticate(request) or (None, None)
+
+    assert auth.source == "memory"
+    assert second is not first
+    assert second._state is not first._state
+    assert (second.email, second.is_staff) == (demo_users["alice"].email, False)
+    assert second._state.fields_cache == {}
+    assert not second._state.adding
+    assert "password" in second.get_deferred_fields()
+
+
+def test_a_hit_takes_the_fingerprint_from_its_entry_without_hashing(
+    remote_auth, demo_users, monkeypatch
+) -> None:
+    token = login(remote_auth, demo_users["alice"])
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}"))
+    authentication = RemoteJWTAuthentication()
+    authentication.authenticate(request)
+    hashed: list[str] = []
+
+    def hashing(token: str) -> str:
+        hashed.append(token)
+        return "x"
+
+    monkeypatch.setattr("core.authentication.fingerprint", hashing)
+
+    _, auth = authentication.authenticate(request) or (None, None)
+
+    assert auth is not None
+    assert auth.fingerprint == fingerprint(token)
+    assert hashed == []
 
 
 def test_cache_ttl_never_outlives_the_token(remote_auth, api, demo_users) -> None:

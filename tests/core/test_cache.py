@@ -7,8 +7,9 @@ import pytest
 
 from core.entries import Denied, Rejection, Verified, entry_from_dict
 from core.identity import Identity
+from core.singleflight import Lease
 from core.state import SharedState, namespace_for
-from core.tokens import keyed_hash
+from core.tokens import KeyedHash
 
 from .conftest import BrokenCache, make_cache
 
@@ -22,7 +23,7 @@ ENTRY = Verified(Identity(remote_id="u1"), None, 1.0, 0, None)
 def test_token_key_is_prefix_namespace_tok_hmac(vcache):
     key = vcache.token_key(TOKEN)
 
-    assert key.split(":") == ["t", namespace_for("a"), "tok", keyed_hash(TOKEN, b"k")]
+    assert key.split(":") == ["t", namespace_for("a"), "tok", KeyedHash(b"k")(TOKEN)]
 
 
 def test_token_key_contains_no_part_of_the_raw_token(vcache):
@@ -191,3 +192,51 @@ def test_every_entry_round_trips_through_its_dict(entry):
 )
 def test_a_stored_value_that_is_no_entry_is_a_miss(value):
     assert entry_from_dict(value) is None
+
+
+# --- storing a positive entry unless revoked ---------------------------------------------------
+
+
+def verified(vcache, seq: int | None = None) -> Verified:
+    return Verified(
+        Identity(remote_id="u1"), None, 1.0, vcache.marks.sequence() if seq is None else seq, None
+    )
+
+
+def test_a_store_with_no_mark_since_gives_up_the_lease_in_the_same_step(vcache):
+    lease = Lease(vcache.state.key("lease", "k"), "mine")
+    vcache.state.shared.add(lease.key, lease.value, 60)
+
+    assert vcache.put_unless_revoked("k", verified(vcache), shared_ttl=60, local_ttl=5, lease=lease)
+
+    assert isinstance(vcache.get_shared("k"), Verified)
+    on_redis = hasattr(vcache.state.shared.primary, "client")
+    assert lease.released == on_redis  # elsewhere the single-flight gives it up
+    assert (vcache.state.shared.get(lease.key) is None) == on_redis
+
+
+def test_a_mark_since_the_verification_started_refuses_the_store(vcache):
+    entry = verified(vcache)
+    vcache.marks.mark("u1")
+    lease = Lease(vcache.state.key("lease", "k"), "mine")
+
+    assert not vcache.put_unless_revoked("k", entry, shared_ttl=60, local_ttl=5, lease=lease)
+
+    assert vcache.get_shared("k") is None
+    assert vcache.get_local("k") is None
+    assert not lease.released  # the single-flight gives it up
+
+
+def test_a_mark_of_another_user_lets_the_store_through(vcache):
+    entry = verified(vcache)
+    vcache.marks.mark("someone-else")
+
+    assert vcache.put_unless_revoked("k", entry, shared_ttl=60, local_ttl=5)
+
+
+def test_a_rejection_stored_since_wins_over_the_store(vcache):
+    entry = verified(vcache)
+    vcache.put("k", Rejection(401, "revoked"), shared_ttl=60, local_ttl=5)
+
+    assert not vcache.put_unless_revoked("k", entry, shared_ttl=60, local_ttl=5)
+    assert isinstance(vcache.get_shared("k"), Rejection)

@@ -9,7 +9,13 @@ import pytest
 import requests
 import responses
 
-from core.client import MAX_BODY_BYTES, AuthServiceClient, HealthAnswer, parse_retry_after
+from core.client import (
+    MAX_BODY_BYTES,
+    AuthServiceClient,
+    HealthAnswer,
+    parse_retry_after,
+    settled_session,
+)
 from core.exceptions import BadResponse, Rejected, Unavailable
 from core.identity import Identity, Organization
 
@@ -611,3 +617,25 @@ def test_parse_retry_after_http_date_in_the_past_is_one_second():
     now = 1_700_000_000.0
 
     assert parse_retry_after(formatdate(now - 600, usegmt=True), now=now) == 1
+
+
+# --- the session's environment, read once ------------------------------------------------------
+
+
+def test_the_environments_proxy_is_read_once_at_construction(monkeypatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    session = settled_session("https://auth.test")
+    monkeypatch.setenv("HTTPS_PROXY", "http://another.test:3128")
+
+    assert session.proxies.get("https") == "http://proxy.test:3128"
+    assert not session.trust_env  # never re-read per request, and no .netrc
+
+
+def test_a_host_the_environment_exempts_gets_no_proxy(monkeypatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.setenv("NO_PROXY", "auth.test")
+
+    assert "https" not in settled_session("https://auth.test").proxies

@@ -21,7 +21,8 @@ from core.exceptions import Rejected, Unavailable
 from core.identity import Identity, Organization, identity_from_claims
 from core.middleware import HEADER, DegradedAuthHeaderMiddleware
 from core.revocation import revoke_user
-from core.users import UserSync, snapshot
+from core.snapshots import snapshot
+from core.users import UserSync
 from core.verifier import Verifier
 from core.wiring import default_cache, default_verifier
 

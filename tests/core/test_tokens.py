@@ -2,7 +2,6 @@
 
 import base64
 import hashlib
-import hmac
 import json
 import time
 from typing import Any
@@ -11,13 +10,13 @@ import jwt
 import pytest
 
 from core.tokens import (
+    KeyedHash,
     NotServerToken,
     ServerTokenFormat,
     expiry,
     fingerprint,
     is_local,
     is_well_formed,
-    keyed_hash,
     unverified_claims,
     verify_signed,
 )
@@ -145,29 +144,32 @@ def test_is_local_is_false_without_both(claims):
     assert not is_local(claims, "saas-admin")
 
 
-# --- keyed_hash and fingerprint ------------------------------------------------------------
+# --- KeyedHash and fingerprint ------------------------------------------------------------
 
 
 def test_keyed_hash_differs_for_tokens_sharing_their_first_40_characters():
     first, second = signed({"sub": "user-1"}), signed({"sub": "user-2"})
     assert first[:40] == second[:40]
 
-    assert keyed_hash(first, b"k") != keyed_hash(second, b"k")
+    assert KeyedHash(b"k")(first) != KeyedHash(b"k")(second)
 
 
 def test_keyed_hash_uses_the_whole_token():
     token = "A" * 200
 
-    assert keyed_hash(token, b"k") != keyed_hash(token[:-1] + "B", b"k")
-    assert keyed_hash(token, b"k") == hmac.new(b"k", token.encode(), hashlib.sha256).hexdigest()
+    assert KeyedHash(b"k")(token) != KeyedHash(b"k")(token[:-1] + "B")
+    assert (
+        KeyedHash(b"k")(token)
+        == hashlib.blake2b(token.encode(), key=b"k", digest_size=32).hexdigest()
+    )
 
 
 def test_keyed_hash_depends_on_the_key_and_hides_the_token():
     token = signed({"sub": "u"})
 
-    assert keyed_hash(token, b"k1") != keyed_hash(token, b"k2")
-    assert keyed_hash(token, b"k1") != hashlib.sha256(token.encode()).hexdigest()
-    assert token not in keyed_hash(token, b"k1")
+    assert KeyedHash(b"k1")(token) != KeyedHash(b"k2")(token)
+    assert KeyedHash(b"k1")(token) != hashlib.sha256(token.encode()).hexdigest()
+    assert token not in KeyedHash(b"k1")(token)
 
 
 def test_fingerprint_is_short_stable_and_not_the_token():

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from core.exceptions import UserDenied
 from core.identity import Identity, Organization
 from core.models import RemoteIdentity
-from core.users import UserSync, derive_username, from_snapshot, save_changes, snapshot
+from core.users import UserSync, derive_username, save_changes
 
 IDENTITY = Identity(
     remote_id="5f0c1c3e-0000-4000-8000-000000000001",
@@ -82,26 +82,6 @@ def test_deny_refuses_unknown_but_updates_known_users() -> None:
     assert not created
     with pytest.raises(UserDenied):
         UserSync(provisioning="deny").sync(Identity(remote_id="someone-else"))
-
-
-@pytest.mark.django_db
-def test_snapshot_rebuilds_the_user_without_a_query_and_never_saves_the_password(
-    django_assert_num_queries,
-) -> None:
-    user, _ = UserSync().sync(IDENTITY)
-    user.set_password("secret-password-1")
-    user.save()
-    data = snapshot(user)
-
-    with django_assert_num_queries(0):
-        rebuilt = from_snapshot(data)
-        assert (rebuilt.pk, rebuilt.email, rebuilt.is_active) == (user.pk, "new@acme.test", True)
-    assert "password" not in data
-    rebuilt.first_name = "Renamed"
-    rebuilt.save()
-    user.refresh_from_db()
-    assert user.first_name == "Renamed"
-    assert user.check_password("secret-password-1")
 
 
 # --- issuers ---------------------------------------------------------------------------------

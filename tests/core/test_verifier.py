@@ -781,7 +781,7 @@ def test_a_miss_hashes_the_token_once_and_reads_the_local_level_once(verifier, v
 
 
 def test_the_breaker_is_checked_once_per_call_to_the_auth_server(verifier, server, monkeypatch):
-    checks = Counting(verifier.upstream.breaker, "check_open", monkeypatch)
+    checks = Counting(verifier.upstream.breaker, "admit", monkeypatch)
 
     verifier.verify(TOKEN)
     verifier.verify(OTHER_TOKEN)

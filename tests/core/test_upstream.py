@@ -1,0 +1,78 @@
+"""Upstream: the breaker's reads and the budget's counts in one round trip, on a fake clock."""
+
+import pytest
+
+from core.breaker import CircuitBreaker
+from core.budget import WINDOW, UpstreamBudget
+from core.exceptions import Rejected, ShareSpent, Unavailable
+from core.upstream import Upstream
+
+MINUTE_START = WINDOW * 20_000
+
+
+@pytest.fixture
+def upstream(vcache, clock) -> Upstream:
+    clock.now = MINUTE_START
+    return Upstream(
+        CircuitBreaker(vcache.state, threshold=2, cooldown=30, probe_timeout=5, clock=clock),
+        UpstreamBudget(vcache.state, per_minute=5, per_client=2, clock=clock),
+    )
+
+
+def test_a_call_the_breaker_refuses_spends_no_budget(upstream) -> None:
+    upstream.breaker.open(30)
+
+    with pytest.raises(Unavailable, match="breaker open"):
+        upstream.call(lambda: "never", client="10.0.0.1")
+
+    assert upstream.budget.used() == 0
+
+
+def test_a_client_past_its_share_gives_the_half_open_probe_back(upstream, clock) -> None:
+    upstream.breaker.open(30)
+    clock.advance(31)
+    upstream.budget.per_client = 1
+    upstream.budget.spend("10.0.0.1")
+
+    with pytest.raises(ShareSpent):
+        upstream.call(lambda: "never", client="10.0.0.1")
+
+    assert upstream.call(lambda: "probe", client="10.0.0.2") == "probe"
+
+
+def test_a_success_resets_failures_counted_before_it(upstream) -> None:
+    upstream.breaker.record_failure()
+
+    assert upstream.call(lambda: "ok") == "ok"
+    upstream.breaker.record_failure()
+
+    assert upstream.breaker.state()["state"] == "closed"
+
+
+def test_a_rejection_is_a_success_for_the_breaker(upstream) -> None:
+    upstream.breaker.record_failure()
+
+    def rejected() -> str:
+        raise Rejected("no", status=401)
+
+    with pytest.raises(Rejected):
+        upstream.call(rejected)
+    upstream.breaker.record_failure()
+
+    assert upstream.breaker.state()["state"] == "closed"
+
+
+def test_a_prepared_call_counts_only_under_a_taken_claim_and_release_uncounts_it(
+    upstream, vcache
+) -> None:
+    taken, lost = vcache.state.shared.batch(), vcache.state.shared.batch()
+    taken.claim("lease", "me", 60)
+    counted = upstream.prepare(taken, "10.0.0.1", claimed=True)
+    taken.send()
+    lost.claim("lease", "other", 60)
+    upstream.prepare(lost, "10.0.0.1", claimed=True)
+    lost.send()
+
+    assert upstream.budget.used() == 1
+    upstream.release(counted)
+    assert upstream.budget.used() == 0
