@@ -25,18 +25,23 @@ def keep_email_key(sender: type, instance: Any, **kwargs: Any) -> None:
     EmailKey.objects.update_or_create(user_id=instance.pk, defaults={"key": key})
 
 
-@receiver(post_save, sender=get_user_model(), dispatch_uid="core.user_saved")
-def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
-    """Invalidate the cached verifications of a mirrored user whose local record changed."""
-    if created:
-        return
+def local_user_changed(user_pk: Any) -> None:
+    """Make a mirrored user's cached answers and known-user snapshot re-verify, on every instance,
+    after a local change to something mirroring writes (the user's record, its memberships)."""
     remote_id = (
-        RemoteIdentity.objects.filter(user_id=instance.pk, issuer=conf.ISSUER_ID)
+        RemoteIdentity.objects.filter(user_id=user_pk, issuer=conf.ISSUER_ID)
         .values_list("remote_id", flat=True)
         .first()
     )
     if remote_id:
         revoke_user(remote_id, revocation=False)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="core.user_saved")
+def user_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Invalidate the cached verifications of a mirrored user whose local record changed."""
+    if not created:
+        local_user_changed(instance.pk)
 
 
 @receiver(post_save, sender=RemoteIdentity, dispatch_uid="core.link_saved")

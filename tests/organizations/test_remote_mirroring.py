@@ -92,3 +92,25 @@ def test_repeated_verification_of_an_unchanged_user_writes_nothing(
     organizations(api, remote_auth.mint_token(alice.id))
     assert remote_auth.calls("GET /api/auth/me") == calls + 1  # really verified again
     assert (Organization.objects.get().updated_at, Membership.objects.get().updated_at) == stamps
+
+
+@pytest.mark.parametrize("edit", ["deactivate", "demote", "delete"])
+def test_a_staff_edit_of_a_mirrored_membership_is_mirrored_again_by_the_next_token(
+    api: APIClient, remote_auth: LocalAuthServer, demo_users: dict[str, DemoUser], edit: str
+) -> None:
+    # Alice is known (two tokens seen: the second answered from her known-user snapshot).
+    alice = demo_users["alice"]
+    organizations(api, token(remote_auth, alice))
+    organizations(api, token(remote_auth, alice))
+    membership = Membership.objects.get(user__email=alice.email, organization__remote_id=alice.org)
+    if edit == "delete":
+        membership.delete()
+    else:
+        membership.is_active = edit != "deactivate"
+        membership.role = "viewer" if edit == "demote" else membership.role
+        membership.save()
+
+    # The auth server still says admin of Acme Corp: the next token mirrors that again.
+    assert organizations(api, token(remote_auth, alice)) == [
+        {"id": alice.org, "name": "Acme Corp", "role": "admin", "status": "active"}
+    ]
