@@ -68,6 +68,11 @@ class CircuitBreaker:
         """Queue the reads `admit` decides on (sent with other operations in one round trip)."""
         return Reading(batch.get(self.open_key), batch.get(self.failures_key))
 
+    def refuse_while_open(self, reading: "Reading") -> None:
+        """Raise Unavailable while `reading` says open; pass otherwise (no probe taken: `admit`
+        decides a half-open breaker's probe)."""
+        self._half_open(reading.open_until.value)
+
     def admit(self, reading: "Reading") -> None:
         """Return when a call may go out, as `before_call`; raise Unavailable otherwise."""
         if not self._half_open(reading.open_until.value):

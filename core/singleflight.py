@@ -126,17 +126,20 @@ class SingleFlight:
         prepare: Callable[[Batch], P],
         *,
         look: bool = False,
+        refuse: Callable[[P], None] = lambda _prepared: None,
     ) -> T:
         """Like `run`, with `prepare(batch)` sent in the lease's round trip (its claimed operations
         run only when this process takes the lease); the leader's `work(prepared, lease)` gets
         what `prepare` returned. `look`: `read()` before the lease, and again once taken (else
-        `prepare` reads)."""
+        `prepare` reads). `refuse(prepared)` raises when what was read shows that no one can do
+        the work now (the breaker is open): it is raised at once, by a leader (its lease given
+        back) and by a process that would otherwise wait for another's."""
         flight, leading = self._join(name)
         if not leading:
             return self._follow(cast("_Flight[T]", flight), read)
         try:
             result = (read() if look else None) or self._across_processes(
-                name, work, read, prepare, look
+                name, work, read, prepare, look, refuse
             )
             flight.result = result
             return result
@@ -178,6 +181,7 @@ class SingleFlight:
         read: Callable[[], T | None],
         prepare: Callable[[Batch], P],
         look: bool,
+        refuse: Callable[[P], None],
     ) -> T:
         deadline = self.clock() + self.wait
         lease_key = self.state.key("lease", name)
@@ -188,7 +192,13 @@ class SingleFlight:
             prepared = prepare(batch)
             batch.send()
             if taken.value:
+                try:
+                    refuse(prepared)
+                except BaseException:
+                    self.state.shared.delete_if_equal(lease.key, lease.value)
+                    raise
                 return self._lead(name, lease, partial(_attempt, work, read, prepared, lease, look))
+            refuse(prepared)
             if self.on_wait:
                 self.on_wait()
             result = self._await(name, lease_key, read, deadline)

@@ -37,6 +37,15 @@ class Upstream:
         is taken, with `claimed`); pass the Gate to `call`, or to `release` if no call follows."""
         return Gate(self.breaker.read(batch), self.budget.count(batch, client, claimed=claimed))
 
+    def refuse_while_open(self, gate: Gate) -> None:
+        """Raise Unavailable (uncounting the call) when the gate's reading finds the breaker open:
+        a caller that knows no call can go out answers at once, leading or waiting for no one."""
+        try:
+            self.breaker.refuse_while_open(gate.reading)
+        except Unavailable:
+            self.release(gate)
+            raise
+
     def release(self, gate: Gate) -> None:
         """Uncount a prepared call that will not go out."""
         self.budget.refund(gate.counting)

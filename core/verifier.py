@@ -5,7 +5,9 @@ verify(token, claimed): keyed hash of the token, once; the in-process level, onc
   └─miss→ claimed(): the token's `exp` and client, read only now (off the hot path)
   └─miss→ screen: not the auth server's token → Rejected, remembered in-process only
   └─miss→ shared cache ─hit→ Verification(source=redis)
-  └─miss→ single-flight → [jwks/hybrid: signature check, forged → Rejected with no call]
+  └─miss→ single-flight (lease, entry, breaker and budget in one round trip; breaker open and
+           nothing stored: could not vouch at once, leading or waiting for no one)
+             → [jwks/hybrid: signature check, forged → Rejected with no call]
              → identity: upstream gate (breaker, budget, client share) → client.me
                (jwks: from the verified claims instead)
              → known user, same identity, nothing revoked since (core.known) → store
@@ -122,6 +124,7 @@ class Verifier:
                 lambda prelude, lease: self._ask(token, key, facts, prelude, lease),
                 lambda: self._shared(key, facts.exp),
                 lambda batch: self._prepare(batch, key, facts),
+                refuse=self._refuse_while_open,
             )
         except CouldNotVouch as exc:
             return self._fallback(token, key, exc)
@@ -156,6 +159,12 @@ class Verifier:
         if self.signature is None:
             gate = self.upstream.prepare(batch, claimed.client, claimed=True)
         return Prelude(batch.get(key), self.marks.read_sequence(batch), gate)
+
+    def _refuse_while_open(self, prelude: Prelude) -> None:
+        """Raise Unavailable when nothing is stored and the breaker is open: a /me would be
+        needed and cannot go out, so neither lead nor wait for another process's leader."""
+        if prelude.gate is not None and prelude.entry.value is None:
+            self.upstream.refuse_while_open(prelude.gate)
 
     def _ask(self, token: str, key: str, claimed: Claimed, prelude: Prelude, lease: Lease) -> Found:
         exp = claimed.exp
