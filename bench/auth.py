@@ -19,7 +19,7 @@ from core.singleflight import SingleFlight
 from core.verifier import Verifier
 from core.wiring import default_state, default_verifier, hash_key
 
-from .variants import FORWARD, NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
+from .variants import FORWARD, NEW_TOKEN, NONE, OIDC, SHARED_HIT, SIMPLEJWT, STEADY, UNCACHED
 
 
 @cache
@@ -113,4 +113,5 @@ def endpoint_classes() -> dict[str, list[type[BaseAuthentication]] | None]:
         SHARED_HIT.key: [SharedHitRemoteAuthentication],
         STEADY.key: [RemoteJWTAuthentication],
         FORWARD.key: [RemoteJWTAuthentication],
+        NEW_TOKEN.key: [RemoteJWTAuthentication],
     }

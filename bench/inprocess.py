@@ -30,7 +30,6 @@ from .stats import median, round_order
 from .tokens import Tokens
 from .variants import (
     FORWARD,
-    INPROCESS_VARIANTS,
     NEW_TOKEN,
     NONE,
     OIDC,
@@ -38,6 +37,7 @@ from .variants import (
     SIMPLEJWT,
     STEADY,
     UNCACHED,
+    VARIANTS,
     Variant,
 )
 
@@ -200,9 +200,9 @@ def run_inprocess(
     """Measure every variant in `rounds` interleaved rounds, in an order that changes each round;
     return one CallCost per variant. `new_tokens` holds variant 8's never-seen tokens: one list
     to warm with (its users get mirrored), then one list per round."""
-    costs = {variant.key: CallCost(variant) for variant in INPROCESS_VARIANTS}
+    costs = {variant.key: CallCost(variant) for variant in VARIANTS}
     callers: dict[str, tuple[BaseAuthentication, Request]] = {}
-    for variant in INPROCESS_VARIANTS:
+    for variant in VARIANTS:
         auth = authenticator(variant)
         if auth is None:
             costs[variant.key].skipped = "mozilla-django-oidc is not installed"
@@ -210,7 +210,7 @@ def run_inprocess(
         callers[variant.key] = (auth, bench_request(tokens.for_variant(variant)))
     time_new_tokens(callers[NEW_TOKEN.key][0], new_tokens[0])
     costs[NEW_TOKEN.key].answer = describe_source(EXPECTED_SOURCE[NEW_TOKEN.key])
-    measured = [variant for variant in INPROCESS_VARIANTS if variant.key in callers]
+    measured = [variant for variant in VARIANTS if variant.key in callers]
     for turn in range(rounds):
         for variant in round_order(measured, turn):
             auth, request = callers[variant.key]

@@ -5,7 +5,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .churn import run_churn, write_seed
-from .endtoend import run_endtoend
+from .endtoend import FreshTokens, fresh_pool_size, run_endtoend
 from .flood import FLOOD_ENV, run_floods
 from .load import wrk_version
 from .meta import describe_machine
@@ -15,7 +15,7 @@ from .processes import ApiServer, AuthServer
 from .profiles import Profile
 from .report import Results
 from .services import Stores, describe_stores, forget_run_keys, fresh_database, setup_django
-from .tokens import fresh_remote_tokens, make_tokens
+from .tokens import fresh_remote_tokens, make_tokens, mint_fresh
 from .upstream import burst, spread
 from .variants import VARIANTS, installed
 
@@ -76,9 +76,13 @@ def measure(profile: Profile, stores: Stores, out: Path, say: Progress) -> Resul
             api.wait_ready()
         available = {variant.key for variant in VARIANTS if installed(variant)}
         say(f"end to end: {profile.rounds} rounds of {len(available)} variants")
+        fresh = FreshTokens(
+            mint_fresh(auth, fresh_pool_size(profile.rounds, profile.load_seconds, CONNECTIONS))
+        )
         endtoend = run_endtoend(
             apis[0],
             tokens,
+            fresh,
             available,
             rounds=profile.rounds,
             seconds=profile.load_seconds,

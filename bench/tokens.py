@@ -50,3 +50,9 @@ def make_tokens(auth: AuthServer) -> Tokens:
 def fresh_remote_tokens(auth: AuthServer, count: int) -> list[str]:
     """Return `count` never-seen tokens spread over the remote users."""
     return [auth.mint(REMOTE_USERS[i % len(REMOTE_USERS)], TOKEN_TTL) for i in range(count)]
+
+
+def mint_fresh(auth: AuthServer, count: int) -> list[str]:
+    """Return `count` never-seen tokens spread over the remote users, minted in parallel."""
+    emails = [REMOTE_USERS[i % len(REMOTE_USERS)] for i in range(count)]
+    return auth.mint_many(emails, TOKEN_TTL)

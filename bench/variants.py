@@ -11,7 +11,7 @@ class Variant:
     number: int
     key: str
     title: str
-    token: str  # which kind of token its requests carry: none | local | oidc | remote
+    token: str  # which kind of token its requests carry: none | local | oidc | remote | fresh
 
     @property
     def path(self) -> str:
@@ -32,10 +32,9 @@ SHARED_HIT = Variant(5, "redis", "ours, shared cache hit (Redis)", "remote")
 STEADY = Variant(6, "remote", "ours, steady state (in-process hit)", "remote")
 # The gateway's question, /api/auth/forward's view (headers and the caller's membership role).
 FORWARD = Variant(7, "forward", "ForwardAuth, steady state (in-process hit)", "remote")
-VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY, FORWARD)
-# In process only: each call a token never seen before, of a user already mirrored (a refresh).
-NEW_TOKEN = Variant(8, "new", "ours, a new token (cold path, in process only)", "remote")
-INPROCESS_VARIANTS = (*VARIANTS, NEW_TOKEN)
+# Each request a token never seen before, of a user already mirrored (a refresh): the cold path.
+NEW_TOKEN = Variant(8, "new", "ours, a new token (cold path)", "fresh")
+VARIANTS = (NONE, SIMPLEJWT, OIDC, UNCACHED, SHARED_HIT, STEADY, FORWARD, NEW_TOKEN)
 
 
 def installed(variant: Variant) -> bool:

@@ -1,4 +1,5 @@
-"""The churn scenario's plan and seed, and the bench's refusal to run without wrk."""
+"""The churn scenario's plan and seed, the new-token runs' fresh tokens, and the bench's refusal
+to run without wrk."""
 
 import os
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 
 from authserver.seed import load_seed
 from bench.churn import REQUESTS_PER_TOKEN, churn_email, churn_plan, write_seed
+from bench.endtoend import EndToEndError, FreshTokens
 from bench.load import WrkMissing, require_wrk
 
 
@@ -32,3 +34,13 @@ def test_without_wrk_the_bench_says_how_to_install_it(
     assert os.environ["PATH"] == str(tmp_path)
     with pytest.raises(WrkMissing, match=r"apt-get install wrk"):
         require_wrk()
+
+
+def test_fresh_tokens_are_used_up_in_order_and_never_twice() -> None:
+    fresh = FreshTokens([f"t{i}" for i in range(10)])
+
+    assert fresh.take(3) == ["t0", "t1", "t2"]
+    assert fresh.rest()[0] == "t3"
+    fresh.spend(7)
+    with pytest.raises(EndToEndError, match="FRESH_PER_SECOND"):
+        fresh.spend(1)
