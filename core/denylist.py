@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from django.db.models import Q
 
+from .commit import now_and_at_commit
 from .marks import MARK_TTL
 from .models import Revocation
 from .state import SharedState
@@ -141,8 +142,9 @@ class Denylist:
         )
 
     def _move_epoch(self) -> None:
-        """Move the epoch on, after a row that refuses remote tokens was written."""
-        self.state.shared.incr(self.epoch_key)
+        """Move the epoch on, after a row that refuses remote tokens was written (and again when
+        its transaction commits: a check that read the database before it saw no row)."""
+        now_and_at_commit(lambda: self.state.shared.incr(self.epoch_key))
 
     def _life(self, exp: int | None) -> int:
         """Return how long a revocation lasts: until `exp`, or MARK_TTL without one."""

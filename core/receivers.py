@@ -1,6 +1,7 @@
 """Keep derived state honest: e-mail keys follow users, and a local change to a mirrored user
 (its record or its link saved, or the user or its link deleted) invalidates its cached tokens and
-its known-user snapshot (core.known), on every instance.
+its known-user snapshot (core.known), on every instance: at once, and again when the change's
+transaction commits (core.commit).
 """
 
 from typing import Any
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .commit import now_and_at_commit
 from .conf import remote_auth_settings as conf
 from .models import EmailKey, RemoteIdentity
 from .revocation import revoke_user
@@ -34,7 +36,12 @@ def local_user_changed(user_pk: Any) -> None:
         .first()
     )
     if remote_id:
-        revoke_user(remote_id, revocation=False)
+        forget_user(remote_id)
+
+
+def forget_user(remote_id: str) -> None:
+    """Invalidate a user's cached answers and snapshot now and when the transaction commits."""
+    now_and_at_commit(lambda: revoke_user(remote_id, revocation=False))
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="core.user_saved")
@@ -49,7 +56,7 @@ def link_saved(sender: type, instance: RemoteIdentity, created: bool, **kwargs: 
     """Make the cached answers and the snapshot of a user whose link changed re-verify (a link
     pointed at another local user must not keep serving the old one)."""
     if not created and instance.issuer == conf.ISSUER_ID:
-        revoke_user(instance.remote_id, revocation=False)
+        forget_user(instance.remote_id)
 
 
 @receiver(post_delete, sender=RemoteIdentity, dispatch_uid="core.link_deleted")
@@ -57,4 +64,4 @@ def link_deleted(sender: type, instance: RemoteIdentity, **kwargs: Any) -> None:
     """Make the cached answers of an unlinked (or deleted) user re-verify: they name a local user
     who is gone, and the next verification decides by AUTH_PROVISIONING."""
     if instance.issuer == conf.ISSUER_ID:
-        revoke_user(instance.remote_id, revocation=False)
+        forget_user(instance.remote_id)

@@ -2,12 +2,15 @@
 change ends that at once, on every instance. SaaS Admin in-process, the local auth server over
 real HTTP, real Redis and PostgreSQL."""
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -262,3 +265,87 @@ def test_an_entry_of_a_known_user_still_carries_its_revocation_number(remote_aut
 
     assert isinstance(entry, Verified)
     assert not default_verifier().marks.revoked(entry)
+
+
+def race_a_transaction(remote_auth: Any, remote_id: str, change: Any) -> None:
+    """Run `change` in a transaction while another "process" (fresh defaults, its own database
+    connection) verifies a new token of the user between the change and its commit."""
+    changed, verified = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def operator() -> None:
+        try:
+            with transaction.atomic():
+                change()
+                changed.set()
+                verified.wait(30)
+        except BaseException as exc:  # reported by the caller
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def other_process() -> None:
+        try:
+            changed.wait(30)
+            reset_defaults()
+            authenticate(default_verifier(), remote_auth.mint_token(remote_id))  # the old rows
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            verified.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=operator), threading.Thread(target=other_process)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    reset_defaults()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivation_in_a_transaction_ends_the_snapshot_read_before_its_commit(
+    remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+
+    def deactivate() -> None:
+        user = local_user(alice.id)
+        user.is_active = False
+        user.save()
+
+    race_a_transaction(remote_auth, alice.id, deactivate)
+
+    with pytest.raises(AuthenticationFailed):
+        authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_in_a_transaction_ends_the_snapshot_read_before_its_commit(
+    remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+    deleted = local_user(alice.id).pk
+
+    race_a_transaction(remote_auth, alice.id, lambda: local_user(alice.id).delete())
+
+    user, _ = authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+    assert user.pk != deleted  # mirrored again, not served as the deleted row
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_durable_revocation_in_a_transaction_ends_the_snapshot_read_before_its_commit(
+    remote_auth, demo_users
+) -> None:
+    alice = demo_users["alice"]
+    authenticate(default_verifier(), remote_auth.mint_token(alice.id))
+    issued_before = remote_auth.mint_token(alice.id, claims={"iat": int(time.time()) - 60})
+
+    race_a_transaction(remote_auth, alice.id, lambda: default_denylist().revoke_user(alice.id))
+
+    with pytest.raises(AuthenticationFailed):
+        authenticate(default_verifier(), issued_before)
