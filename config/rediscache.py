@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from redis.connection import parse_url
+
 SENTINEL_CLIENT = "django_redis.client.SentinelClient"
 SENTINEL_FACTORY = "django_redis.pool.SentinelConnectionFactory"
 # What each TLS option becomes in redis-py's connection arguments.
@@ -26,12 +28,30 @@ class Problem:
 
 
 def sentinel_address(entry: str) -> tuple[str, int] | None:
-    """Return `host:port` (IPv6 as `[::1]:26379`) as a pair, or None when it is not one."""
+    """Return `host:port` (IPv6 as `[::1]:26379`) as a pair, or None when it is not one (a URL,
+    credentials and paths are not: `@` and `/` never appear in a host)."""
     host, sep, port = entry.strip().rpartition(":")
     host = host.removeprefix("[").removesuffix("]")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         return None
+    if "@" in host or "/" in host:
+        return None
     return host, int(port)
+
+
+def redacted(entry: str) -> str:
+    """Return a settings entry fit for a message: anything up to an `@` (credentials) hidden."""
+    return f"…@{entry.rpartition('@')[2]}" if "@" in entry else entry
+
+
+def url_options_problem(url: str) -> bool:
+    """Return True when redis-py cannot read the URL's options (`?socket_timeout=abc`): each
+    connection would raise, every request a 500."""
+    try:
+        parse_url(url)  # type: ignore[no-untyped-call]
+    except ValueError:
+        return True
+    return False
 
 
 def _split(url: str) -> SplitResult | None:
@@ -119,13 +139,15 @@ class RedisConnection:
         if not self.url:
             return []
         parts = _split(self.url)
-        if parts and parts.scheme in ("redis", "rediss") and (parts.hostname or self.sentinel):
+        usable = parts and parts.scheme in ("redis", "rediss") and (parts.hostname or self.sentinel)
+        if usable and not url_options_problem(self.url):
             return []
         return [
             Problem(
                 "redis.E001",
-                "REDIS_URL is not a redis:// or rediss:// URL with a host.",
-                "E.g. REDIS_URL=redis://127.0.0.1:6379/0 (rediss:// for TLS).",
+                "REDIS_URL is not a redis:// or rediss:// URL with a host and readable options.",
+                "E.g. REDIS_URL=redis://127.0.0.1:6379/0 (rediss:// for TLS); options such as "
+                "?socket_timeout= take numbers.",
             )
         ]
 
@@ -147,7 +169,8 @@ class RedisConnection:
             problems.append(
                 Problem(
                     "redis.E003",
-                    f"REDIS_SENTINELS entries are not host:port: {', '.join(map(repr, bad))}.",
+                    "REDIS_SENTINELS entries are not host:port: "
+                    f"{', '.join(repr(redacted(entry)) for entry in bad)}.",
                     "Separate entries with commas; write IPv6 hosts as [::1]:26379.",
                 )
             )

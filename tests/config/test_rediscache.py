@@ -33,6 +33,8 @@ def ids(redis: RedisConnection) -> list[str]:
         ("host:0", None),
         ("host:65536", None),
         ("host:port", None),
+        ("redis://:secret@10.0.0.1:26379", None),
+        ("user:secret@10.0.0.1:26379", None),
     ],
 )
 def test_sentinel_entries_are_host_and_port(entry, address) -> None:
@@ -98,6 +100,8 @@ def test_sentinel_without_a_url_uses_database_zero() -> None:
         (RedisConnection(url="http://cache:6379/0"), ["redis.E001"]),
         (RedisConnection(url="redis:///0"), ["redis.E001"]),
         (RedisConnection(url="redis://cache:port/0"), ["redis.E001"]),
+        (RedisConnection(url="redis://cache:6379/0?socket_timeout=abc"), ["redis.E001"]),
+        (RedisConnection(url="redis://cache:6379/0?health_check_interval=x"), ["redis.E001"]),
         (RedisConnection(sentinels=SENTINELS), ["redis.E002"]),
         (RedisConnection(master="main"), ["redis.E002"]),
         (RedisConnection(sentinels=("a:1", "b"), master="main"), ["redis.E003"]),
@@ -109,6 +113,16 @@ def test_sentinel_without_a_url_uses_database_zero() -> None:
 )
 def test_inconsistent_settings_are_named(redis, expected) -> None:
     assert ids(redis) == expected
+
+
+def test_a_bad_sentinel_entry_is_named_without_its_credentials() -> None:
+    redis = RedisConnection(sentinels=(":S3cretPW@h", "a:1"), master="main")
+
+    (problem,) = redis.problems()
+
+    assert problem.id == "redis.E003"
+    assert "S3cretPW" not in problem.message
+    assert "'…@h'" in problem.message
 
 
 def test_the_url_may_name_the_master_itself() -> None:
