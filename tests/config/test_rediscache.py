@@ -1,9 +1,7 @@
 """How Redis is reached: a URL, TLS files or Sentinel, and the check that names what disagrees."""
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
@@ -13,7 +11,7 @@ from config.rediscache import (
     RedisConnection,
     sentinel_address,
 )
-from tests.config.test_settings import ROOT
+from tests.config.fresh import fresh as run_fresh
 
 SENTINELS = ("10.0.0.1:26379", "10.0.0.2:26379")
 
@@ -131,15 +129,7 @@ def test_the_url_may_name_the_master_itself() -> None:
 
 def fresh(module: str, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `command` in a fresh interpreter with settings `module` and only these REDIS_* set."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_")}
-    return subprocess.run(
-        [sys.executable, *command],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_fresh(module, *command, drop=lambda name: name.startswith("REDIS_"), **env)
 
 
 SHOW_CACHES = (

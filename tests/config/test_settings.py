@@ -4,9 +4,23 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from .fresh import ROOT, fresh
+
+# What the settings under test read: left out unless a test sets them.
+SETTINGS_ENV = frozenset(
+    {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "REDIS_URL",
+        "DATABASE_URL",
+        "AUTH_SERVICE_URL",
+        "LOCAL_JWT_SIGNING_KEY",
+        "AUTH_ISSUER_ID",
+        "REDIS_SENTINELS",
+        "REDIS_SENTINEL_MASTER",
+    }
+)
 SHOW = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'cache': s.CACHES['default']['BACKEND'], 'db': s.DATABASES['default']"
@@ -16,30 +30,8 @@ SHOW = (
 
 
 def run(module: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "REDIS_URL",
-            "DATABASE_URL",
-            "AUTH_SERVICE_URL",
-            "LOCAL_JWT_SIGNING_KEY",
-            "AUTH_ISSUER_ID",
-            "REDIS_SENTINELS",
-            "REDIS_SENTINEL_MASTER",
-        }
-    }
-    return subprocess.run(
-        [sys.executable, "-c", SHOW],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """Show `module`'s settings in a fresh interpreter, without the variables they are read from."""
+    return fresh(module, "-c", SHOW, drop=SETTINGS_ENV.__contains__, **env)
 
 
 def test_local_defaults_are_sqlite_in_process_cache_and_local_auth_server() -> None:
