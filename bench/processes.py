@@ -32,11 +32,13 @@ class ProcessError(RuntimeError):
     """A process the benchmark needs did not start; the message carries its output."""
 
 
-def free_port() -> int:
-    """Return a TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """Return a socket listening on a free 127.0.0.1 port, for gunicorn to inherit: the port is
+    held from now on, so nothing else (another run's servers included) can take it in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 def stop_process(process: subprocess.Popen[Any], grace: float = 10.0) -> None:
@@ -187,7 +189,8 @@ class ApiServer:
         self.workers = workers
         self.worker_class = "sync" if threads == 1 else "gthread"
         self.threads = threads
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = int(self.socket.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -195,7 +198,7 @@ class ApiServer:
         """Start gunicorn without waiting; `wait_ready` waits."""
         command = [
             sys.executable, "-m", "gunicorn", "config.wsgi",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            "--bind", f"fd://{self.socket.fileno()}", "--workers", str(self.workers),
             "--worker-class", self.worker_class, "--threads", str(self.threads),
             "--log-level", "warning", "--timeout", "30",
         ]  # fmt: skip
@@ -207,7 +210,9 @@ class ApiServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                pass_fds=(self.socket.fileno(),),
             )
+        self.socket.close()  # only gunicorn holds the port now
         return self
 
     def wait_ready(self, timeout: float = 30.0) -> "ApiServer":
