@@ -5,6 +5,14 @@ import gc
 from django.urls import get_resolver
 
 
+def serve_loaded() -> None:
+    """Make a loaded application ready to serve: listen for invalidations, then freeze."""
+    from core.wiring import listen_for_invalidations  # needs the apps loaded: not at import
+
+    listen_for_invalidations()
+    freeze_loaded()
+
+
 def freeze_loaded() -> None:
     """Import every view now, then freeze what is loaded out of the collector's reach.
 

@@ -4,8 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from .loaded import freeze_loaded
+from .loaded import serve_loaded
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 application = get_wsgi_application()
-freeze_loaded()
+serve_loaded()

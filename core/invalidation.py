@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import metrics
 from .cache import VerificationCache
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def apply(cache: VerificationCache, message: str) -> None:
         cache.evict_local_user(name)
     elif kind == "all":
         cache.clear_local()
+    else:
+        return
+    metrics.INVALIDATIONS.labels(kind=kind).inc()
 
 
 def listen(current: Callable[[], VerificationCache]) -> None:
@@ -82,10 +86,12 @@ def _loop(current: Callable[[], VerificationCache]) -> None:
             pubsub = redis_client(current()).pubsub(ignore_subscribe_messages=True)
             pubsub.psubscribe(_pattern(current()))
             current().clear_local()  # whatever was broadcast while we were not listening is lost
+            metrics.INVALIDATION_LISTENERS.set(1)
             delay = 0.5
             for message in pubsub.listen():
                 _dispatch(current(), message)
         except Exception as exc:  # keep listening across Redis restarts
+            metrics.INVALIDATION_LISTENERS.set(0)
             logger.warning("invalidation listener reconnecting: %s", type(exc).__name__)
             time.sleep(delay)
             delay = min(delay * 2, 10.0)

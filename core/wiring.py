@@ -117,10 +117,19 @@ def default_upstream() -> Upstream:
     )
 
 
+def listen_for_invalidations() -> None:
+    """Subscribe this process to invalidation broadcasts (once per process; core.invalidation).
+
+    A serving process does it at start (config.loaded), so a copy it takes on its first request is
+    already covered; any other process on its first verification.
+    """
+    listen(default_cache)
+
+
 @cache
 def default_verifier() -> Verifier:
     """Return the process-wide verifier with its cache, marks, single-flight and upstream gate."""
-    listen(default_cache)
+    listen_for_invalidations()
     return Verifier(
         default_client(),
         default_cache(),

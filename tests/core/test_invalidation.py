@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from prometheus_client import REGISTRY
 
 from config.settings.base import redis_cache
 from core import invalidation
@@ -75,6 +76,31 @@ def test_unknown_or_incomplete_messages_change_nothing(filled, message: str) -> 
     apply(filled, message)
 
     assert kept(filled) == {"a", "b", "c"}
+
+
+def applied(kind: str) -> float:
+    return REGISTRY.get_sample_value("saas_auth_invalidations_total", {"kind": kind}) or 0.0
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"), [("token a", "token"), ("user u1", "user"), ("all *", "all")]
+)
+def test_each_applied_message_is_counted_by_kind(filled, message: str, kind: str) -> None:
+    before = {name: applied(name) for name in ("token", "user", "all")}
+
+    apply(filled, message)
+
+    assert {name: applied(name) - before[name] for name in before} == {
+        name: 1.0 if name == kind else 0.0 for name in before
+    }
+
+
+def test_an_unknown_message_is_not_counted(filled) -> None:
+    before = [applied(name) for name in ("token", "user", "all")]
+
+    apply(filled, "bogus a")
+
+    assert [applied(name) for name in ("token", "user", "all")] == before
 
 
 def test_apply_never_touches_the_shared_level(filled) -> None:
@@ -153,6 +179,10 @@ def other_process(issuer: str | None = None, shared: Any = None) -> Verification
     )
     marks = RevocationMarks(state, local_ttl=5, local_size=100)
     return VerificationCache(state, LocalTTLCache(100), marks=marks, hash_key=b"another-process")
+
+
+def test_a_subscribed_listener_is_reported(receiver) -> None:
+    assert REGISTRY.get_sample_value("saas_auth_invalidation_listeners") == 1.0
 
 
 def test_a_token_broadcast_reaches_another_process(receiver) -> None:

@@ -3,7 +3,8 @@ and the local auth server driven through its control API.
 
 A test module names the environment of its processes in `SERVER_ENV` (default: SHARED_ENV) and uses
 the `pair` fixture. Processes are started once per distinct environment and kept for the session;
-every test still gets fresh Redis keys and a reset auth server from the root conftest.
+every test still gets fresh Redis keys and a reset auth server from the root conftest, and processes
+that hold nothing in memory from the test before (`forget_in_process`).
 """
 
 from collections.abc import Callable, Iterator
@@ -12,7 +13,14 @@ import pytest
 
 from tests.fixtures.authserver import LocalAuthServer
 
-from .helpers import SHARED_ENV, Pair, assert_clean_output, start_servers, stop_servers
+from .helpers import (
+    SHARED_ENV,
+    Pair,
+    assert_clean_output,
+    forget_in_process,
+    start_servers,
+    stop_servers,
+)
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +43,13 @@ def server_pairs(
 
 
 @pytest.fixture
-def pair(request: pytest.FixtureRequest, server_pairs: Callable[[dict[str, str]], Pair]) -> Pair:
-    """Return two SaaS Admin processes running with the module's SERVER_ENV."""
-    return server_pairs(getattr(request.module, "SERVER_ENV", SHARED_ENV))
+def pair(
+    request: pytest.FixtureRequest,
+    server_pairs: Callable[[dict[str, str]], Pair],
+    remote_auth: LocalAuthServer,  # names the auth server whose broadcasts the processes hear
+) -> Pair:
+    """Return two SaaS Admin processes running with the module's SERVER_ENV, holding nothing in
+    process from an earlier test."""
+    servers = server_pairs(getattr(request.module, "SERVER_ENV", SHARED_ENV))
+    forget_in_process(servers)
+    return servers

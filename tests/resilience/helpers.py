@@ -13,7 +13,11 @@ from typing import Any, TypeVar
 import jwt
 import requests
 from django.core.management import call_command
+from prometheus_client.parser import text_string_to_metric_families
 
+from core.invalidation import broadcast
+from core.marks import EVERYONE
+from core.wiring import default_cache
 from tests.conftest import JWT
 from tests.fixtures.api_server import ApiServer
 from tests.fixtures.authserver import TEST_SECRET
@@ -93,6 +97,35 @@ def _each(
     for thread in threads:
         thread.join()
     return errors
+
+
+def metric(server: ApiServer, name: str, **labels: str) -> float:
+    """Return one sample of `server`'s /metrics (0 when it has none yet)."""
+    text = server.get("/metrics").text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                return float(sample.value)
+    return 0.0
+
+
+def forget_in_process(servers: Pair) -> None:
+    """Make each (single-worker) server drop what it holds in process, as a fresh one would.
+
+    Redis is fresh for every test, but these processes live for the session: a copy of a mark or
+    an entry from the previous test would still answer for up to LOCAL_CACHE_TTL. One "all"
+    broadcast clears them; its arrival is confirmed, so it cannot land in the middle of a test.
+    """
+    wait_until(lambda: all(metric(s, "saas_auth_invalidation_listeners") for s in servers), 10)
+    cleared = [metric(s, "saas_auth_invalidations_total", kind="all") for s in servers]
+    broadcast(default_cache(), "all", EVERYONE)
+    wait_until(
+        lambda: all(
+            metric(server, "saas_auth_invalidations_total", kind="all") > before
+            for server, before in zip(servers, cleared, strict=True)
+        ),
+        timeout=10,
+    )
 
 
 def assert_clean_output(outputs: list[str]) -> None:

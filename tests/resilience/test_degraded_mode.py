@@ -11,8 +11,9 @@ import pytest
 
 from tests.conftest import clear_shared_cache
 from tests.fixtures.api_server import ApiServer
+from tests.fixtures.authserver import TEST_SECRET
 
-from .helpers import authcache, source, wait_until
+from .helpers import authcache, forget_in_process, source, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,10 +33,12 @@ def assert_unavailable(response) -> None:
     assert "X-Auth-Degraded" not in response.headers
 
 
-def forged(user, secret: str = "not-the-auth-servers-secret-0123456789") -> str:
-    """Return a token with the user's claims, signed with another secret."""
+def forged(user, secret: str = "not-the-auth-servers-secret-0123456789", age: int = 0) -> str:
+    """Return a token with the user's claims issued `age` seconds ago, signed with `secret`."""
     now = int(time.time())
-    claims = {"sub": user.id, "email": user.email, "org": user.org, "iat": now, "exp": now + 600}
+    claims = {
+        "sub": user.id, "email": user.email, "org": user.org, "iat": now - age, "exp": now + 600
+    }  # fmt: skip
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -140,3 +143,22 @@ def test_degraded_answers_are_not_cached(pair, remote_auth, mirrored) -> None:
     recovered = wait_until(lambda: source(first.verify(token)) == "remote", timeout=10)
     assert recovered
     assert "X-Auth-Degraded" not in second.verify(token).headers
+
+
+def test_a_copy_of_a_mark_does_not_outlive_its_test(pair, remote_auth, mirrored) -> None:
+    """The processes outlive a test; what they copied from Redis must not refuse the next one's
+    tokens (a revocation copied in one test once refused a token minted in the same second in
+    the next)."""
+    alice = mirrored["alice"]
+    authcache("flush", "--user", alice.id)  # refuses tokens issued before now
+    older = forged(alice, TEST_SECRET, age=60)  # genuinely signed, issued before the flush
+    remote_auth.stop()
+    for server in pair:
+        assert_unavailable(server.verify(older))  # and each process keeps a copy of the mark
+
+    clear_shared_cache()  # what the next test starts with
+    assert_unavailable(pair[0].verify(older))  # the copy alone still refuses
+    forget_in_process(pair)  # what the `pair` fixture does for the next test
+
+    for server in pair:
+        assert_degraded(server.verify(older), alice.id)
