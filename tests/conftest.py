@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from core.wiring import reset_defaults
 from tests.fixtures.authserver import load_demo_users
-from tests.fixtures.ports import free_port
+from tests.fixtures.ports import reserved_port
 
 pytest_plugins = ["tests.fixtures.authserver", "tests.fixtures.api_server", "tests.fixtures.nginx"]
 
@@ -140,7 +140,7 @@ class PrivateRedis:
     """
 
     def __init__(self, *args: str, port: int | None = None, **client: Any) -> None:
-        self.port = port or free_port()
+        self.port = port or reserved_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         command = self.command(*args)
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)

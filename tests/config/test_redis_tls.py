@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PrivateRedis
-from tests.fixtures.ports import free_port
+from tests.fixtures.ports import reserved_port
 from tests.fixtures.tls import ServerFiles, loopback_certificate
 from tests.resilience.helpers import assert_clean_output, source, start_servers, stop_servers
 
@@ -26,7 +26,7 @@ def tls_files(tmp_path: Path) -> ServerFiles:
 @pytest.fixture
 def tls_redis(tls_files: ServerFiles, tmp_path: Path) -> Iterator[PrivateRedis]:
     """Yield a redis-server answering TLS only (no plain port), clients showing a certificate."""
-    port = free_port()
+    port = reserved_port()
     server = PrivateRedis(
         "--port", "0", "--tls-port", str(port), "--dir", str(tmp_path),
         "--tls-cert-file", str(tls_files.cert), "--tls-key-file", str(tls_files.key),

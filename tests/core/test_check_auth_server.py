@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from core.contract.network import parse_url
 from core.contract.probe import Probe, percentile
 from core.management.commands.check_auth_server import Command
-from tests.fixtures.ports import free_port
+from tests.fixtures.ports import reserved_port
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.")
 HEALTH = {"status": "healthy", "version": "1.0", "environment": "test", "database": "connected"}
@@ -263,7 +263,7 @@ def test_timeout_exits_3(server: Any) -> None:
 
 
 def test_connection_refused_exits_3() -> None:
-    port = free_port()
+    port = reserved_port()
 
     run = check("--url", f"http://127.0.0.1:{port}")
 

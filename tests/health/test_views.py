@@ -8,7 +8,7 @@ from config.rediscache import RedisConnection
 from config.settings.base import redis_cache
 from tests.conftest import on_redis
 from tests.fixtures.authserver import LocalAuthServer
-from tests.fixtures.ports import free_port
+from tests.fixtures.ports import reserved_port
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_ready_is_degraded_not_503_when_the_cache_is_down(
 
 
 def test_ready_is_degraded_not_503_when_no_sentinel_answers(remote_auth, api, settings) -> None:
-    silent = RedisConnection(sentinels=(f"127.0.0.1:{free_port()}",), master="nobody")
+    silent = RedisConnection(sentinels=(f"127.0.0.1:{reserved_port()}",), master="nobody")
     settings.CACHES = {
         **settings.CACHES,
         "remote_auth": redis_cache(silent, ignore_exceptions=False, timeout=2.0),

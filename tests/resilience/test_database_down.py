@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.fixtures.api_server import ApiServer
-from tests.fixtures.ports import free_port
+from tests.fixtures.ports import reserved_port
 from tests.fixtures.sockets import serving, silent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def start(remote_auth, port: int) -> ApiServer:
 
 @pytest.fixture
 def no_database(remote_auth) -> Iterator[ApiServer]:
-    server = start(remote_auth, free_port())
+    server = start(remote_auth, reserved_port())
     yield server
     server.stop()
 
