@@ -4,16 +4,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import environ
 from corsheaders.defaults import default_headers
 from csp.constants import NONCE, NONE, SELF
 
 from apps.gateway.tokenformat import PREFIX as SERVICE_TOKEN_PREFIX
+from config.environment import Env
 from config.rediscache import RedisConnection
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+env = Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
 

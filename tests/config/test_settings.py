@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .fresh import ROOT, fresh
 
 # What the settings under test read: left out unless a test sets them.
@@ -126,3 +128,33 @@ def test_production_starts_with_its_secrets() -> None:
     assert shown["issuer"] == "production"
     assert shown["hosts"] == ["api.example.com", "admin.example.com"]
     assert shown["auth"] == "https://auth.example.com"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "needed"),
+    [
+        ("AUTH_CACHE_TTL", "sixty", "a whole number"),
+        ("REDIS_TIMEOUT", "abc", "a number"),
+        ("AUTH_COOKIE_SECURE", "ture", "true or false"),  # read as false, it would turn it off
+        ("DEBUG", "maybe", "true or false"),
+    ],
+)
+def test_a_value_that_cannot_be_read_names_its_variable_and_not_the_value(
+    variable: str, value: str, needed: str
+) -> None:
+    result = run("config.settings.local", **{variable: value})
+
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert (
+        last
+        == f"django.core.exceptions.ImproperlyConfigured: {variable} is set to a value that is not {needed}"
+    )
+    assert value not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["true", "False", " yes ", "off", "1", "0", ""])
+def test_every_spelling_of_a_flag_is_read(value: str) -> None:
+    result = run("config.settings.local", AUTH_COOKIE_SECURE=value)
+
+    assert result.returncode == 0, result.stderr
