@@ -6,7 +6,7 @@ invalidation pub/sub, throttles, the rate limiter, readiness) goes through a dja
 built here, so each of them follows the same Sentinel and TLS settings.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -69,13 +69,15 @@ class RedisConnection:
 
     url: REDIS_URL. sentinels / master: REDIS_SENTINELS (`host:port` entries) and
     REDIS_SENTINEL_MASTER; with them, `url` may only add credentials and a database number, its
-    host left empty or naming the master. ca_certs / certfile / keyfile: REDIS_TLS_* files for
-    `rediss://` URLs.
+    host left empty or naming the master. sentinel_password: REDIS_SENTINEL_PASSWORD, the
+    sentinels' own `requirepass` (the master's password stays in the URL). ca_certs / certfile /
+    keyfile: REDIS_TLS_* files for `rediss://` URLs.
     """
 
     url: str = ""
     sentinels: tuple[str, ...] = ()
     master: str = ""
+    sentinel_password: str = field(default="", repr=False)
     ca_certs: str = ""
     certfile: str = ""
     keyfile: str = ""
@@ -125,10 +127,15 @@ class RedisConnection:
             "CONNECTION_FACTORY": SENTINEL_FACTORY,
             "SENTINELS": [a for a in map(sentinel_address, self.sentinels) if a is not None],
         }
+        sentinel_kwargs: dict[str, Any] = (
+            {"password": self.sentinel_password} if self.sentinel_password else {}
+        )
         if self.tls:
             sockets = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
             options["CONNECTION_POOL_KWARGS"] = {"ssl": True, **files}
-            options["SENTINEL_KWARGS"] = {"ssl": True, **files, **sockets}
+            sentinel_kwargs.update({"ssl": True, **files, **sockets})
+        if sentinel_kwargs:
+            options["SENTINEL_KWARGS"] = sentinel_kwargs
         return options
 
     def problems(self) -> list[Problem]:
@@ -153,7 +160,7 @@ class RedisConnection:
 
     def _sentinel_problems(self) -> list[Problem]:
         if not self.sentinel:
-            return []
+            return self._unused_sentinel_password()
         problems = []
         if not self.sentinels or not self.master:
             problems.append(
@@ -187,6 +194,18 @@ class RedisConnection:
                 "found by REDIS_SENTINEL_MASTER.",
                 "With Sentinel, REDIS_URL only adds a password and database: "
                 "redis://:PASSWORD@/0 (rediss:// for TLS), or leave it unset.",
+            )
+        ]
+
+    def _unused_sentinel_password(self) -> list[Problem]:
+        if not self.sentinel_password:
+            return []
+        return [
+            Problem(
+                "redis.E006",
+                "REDIS_SENTINEL_PASSWORD is set, but REDIS_SENTINELS is not: it is not used.",
+                "Set REDIS_SENTINELS and REDIS_SENTINEL_MASTER, or unset REDIS_SENTINEL_PASSWORD "
+                "(a plain Redis takes its password in REDIS_URL: redis://:PASSWORD@host:6379/0).",
             )
         ]
 

@@ -8,7 +8,7 @@ from django.core.checks import CheckMessage, Error, register
 
 @register()
 def check_redis_connection(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Report REDIS_URL / REDIS_SENTINELS / REDIS_SENTINEL_MASTER / REDIS_TLS_* that disagree."""
+    """Report REDIS_URL / REDIS_SENTINEL* / REDIS_TLS_* settings that disagree."""
     redis = getattr(settings, "REDIS", None)
     if redis is None:
         return []

@@ -135,6 +135,7 @@ REDIS = RedisConnection(
     url=env("REDIS_URL", default=""),
     sentinels=tuple(env.list("REDIS_SENTINELS", default=[])),
     master=env("REDIS_SENTINEL_MASTER", default=""),
+    sentinel_password=env("REDIS_SENTINEL_PASSWORD", default=""),
     ca_certs=env("REDIS_TLS_CA_CERTS", default=""),
     certfile=env("REDIS_TLS_CERTFILE", default=""),
     keyfile=env("REDIS_TLS_KEYFILE", default=""),

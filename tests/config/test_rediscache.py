@@ -86,6 +86,25 @@ def test_sentinel_with_rediss_speaks_tls_to_the_sentinels_and_the_master() -> No
     assert ids(redis) == []
 
 
+def test_the_sentinels_own_password_goes_to_the_sentinels_alone() -> None:
+    redis = RedisConnection(
+        url="rediss://:master-pw@/0", sentinels=SENTINELS, master="m", sentinel_password="s-pw"
+    )
+
+    options = redis.options(timeout=0.5)
+
+    assert redis.location() == ["redis://:master-pw@m/0"]
+    assert options["SENTINEL_KWARGS"] == {
+        "password": "s-pw",
+        "ssl": True,
+        "socket_timeout": 0.5,
+        "socket_connect_timeout": 0.5,
+    }
+    assert "password" not in options["CONNECTION_POOL_KWARGS"]
+    assert "s-pw" not in repr(redis)  # settings are printed by diffsettings and debug pages
+    assert ids(redis) == []
+
+
 def test_sentinel_without_a_url_uses_database_zero() -> None:
     redis = RedisConnection(sentinels=SENTINELS, master="main")
 
@@ -107,6 +126,7 @@ def test_sentinel_without_a_url_uses_database_zero() -> None:
         (RedisConnection(url="redis://cache/0", sentinels=SENTINELS, master="m"), ["redis.E004"]),
         (RedisConnection(url="redis://cache:6379/0", keyfile="/k.pem"), ["redis.E005"]),
         (RedisConnection(sentinels=SENTINELS, master="m", ca_certs="/ca.pem"), ["redis.E005"]),
+        (RedisConnection(url="redis://c/0", sentinel_password="pw"), ["redis.E006"]),
     ],
 )
 def test_inconsistent_settings_are_named(redis, expected) -> None:

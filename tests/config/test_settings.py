@@ -21,6 +21,7 @@ SETTINGS_ENV = frozenset(
         "AUTH_ISSUER_ID",
         "REDIS_SENTINELS",
         "REDIS_SENTINEL_MASTER",
+        "REDIS_SENTINEL_PASSWORD",
     }
 )
 SHOW = (

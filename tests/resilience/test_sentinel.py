@@ -46,10 +46,16 @@ SERVER_ENV = {
 @pytest.fixture
 def sentinel_set(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SentinelSet]:
     """Yield a master, a replica and three sentinels, ready to fail over (indirect parameter:
-    "plain", "password" for master and replica, or "tls" for every process)."""
+    "plain", "password" for master and replica, "passwords" for them and, another, for the
+    sentinels, or "tls" for every process)."""
     kind = getattr(request, "param", "plain")
     tls = loopback_certificate(tmp_path / "tls") if kind == "tls" else None
-    setup = SentinelSet(tmp_path, "sentinel-test-password" if kind == "password" else "", tls)
+    setup = SentinelSet(
+        tmp_path,
+        "sentinel-test-password" if kind in ("password", "passwords") else "",
+        tls,
+        sentinel_password="the-sentinels-own-password" if kind == "passwords" else "",
+    )
     try:
         wait_until(setup.replicating, SETUP_WAIT, interval=0.2)
         yield setup
@@ -190,11 +196,14 @@ def test_token_logged_out_after_failover_is_refused_by_both(
     assert [first.verify(token).status_code, second.verify(token).status_code] == [401, 401]
 
 
-@pytest.mark.parametrize("sentinel_set", ["password", "tls"], indirect=True)
+@pytest.mark.parametrize("sentinel_set", ["password", "passwords", "tls"], indirect=True)
 def test_a_master_with_a_password_or_over_tls_is_found_and_shared(
     pair_on_sentinel, sentinel_set, remote_auth, demo_users
 ) -> None:
     first, second = pair_on_sentinel
+    if sentinel_set.sentinel_password:  # they refuse who does not give it: REDIS_SENTINEL_PASSWORD
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=sentinel_set.sentinels[0].port).sentinel_masters()
 
     assert shared(first, second, remote_auth, demo_users["alice"].email)
     assert [cache_probe(first), cache_probe(second)] == ["up", "up"]
