@@ -86,12 +86,11 @@ def _loop(current: Callable[[], VerificationCache]) -> None:
             pubsub = redis_client(current()).pubsub(ignore_subscribe_messages=True)
             pubsub.psubscribe(_pattern(current()))
             current().clear_local()  # whatever was broadcast while we were not listening is lost
-            metrics.INVALIDATION_LISTENERS.set(1)
+            metrics.INVALIDATION_SUBSCRIPTIONS.inc()
             delay = 0.5
             for message in pubsub.listen():
                 _dispatch(current(), message)
         except Exception as exc:  # keep listening across Redis restarts
-            metrics.INVALIDATION_LISTENERS.set(0)
             logger.warning("invalidation listener reconnecting: %s", type(exc).__name__)
             time.sleep(delay)
             delay = min(delay * 2, 10.0)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -39,11 +39,10 @@ INVALIDATIONS = Counter(
     "Invalidation broadcasts this process applied, by kind (token, user, all).",
     ["kind"],
 )
-INVALIDATION_LISTENERS = Gauge(
-    "saas_auth_invalidation_listeners",
-    "Processes subscribed to invalidation broadcasts (0 while Redis is away: in-process copies "
-    "then live up to LOCAL_CACHE_TTL).",
-    multiprocess_mode="livesum",
+INVALIDATION_SUBSCRIPTIONS = Counter(
+    "saas_auth_invalidation_subscriptions_total",
+    "Times a process subscribed to invalidation broadcasts: once at start, again after each lost "
+    "connection to Redis (in between, in-process copies live up to LOCAL_CACHE_TTL).",
 )
 BREAKER_STATES = {"closed": 0.0, "half-open": 1.0, "open": 2.0}
 

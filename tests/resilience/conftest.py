@@ -27,7 +27,8 @@ from .helpers import (
 def server_pairs(
     auth_server: LocalAuthServer, django_db_setup: None
 ) -> Iterator[Callable[[dict[str, str]], Pair]]:
-    """Return a function giving the running pair for an environment, starting it the first time."""
+    """Return a function giving the running pair for an environment, starting it the first time,
+    and holding nothing in process from an earlier test."""
     running: dict[tuple[tuple[str, str], ...], Pair] = {}
 
     def pair_for(env: dict[str, str]) -> Pair:
@@ -36,6 +37,7 @@ def server_pairs(
             auth_server.start()
             first, second = start_servers(auth_server.url, env)
             running[key] = (first, second)
+        forget_in_process(running[key])
         return running[key]
 
     yield pair_for
@@ -50,6 +52,4 @@ def pair(
 ) -> Pair:
     """Return two SaaS Admin processes running with the module's SERVER_ENV, holding nothing in
     process from an earlier test."""
-    servers = server_pairs(getattr(request.module, "SERVER_ENV", SHARED_ENV))
-    forget_in_process(servers)
-    return servers
+    return server_pairs(getattr(request.module, "SERVER_ENV", SHARED_ENV))

@@ -100,8 +100,11 @@ def _each(
 
 
 def metric(server: ApiServer, name: str, **labels: str) -> float:
-    """Return one sample of `server`'s /metrics (0 when it has none yet)."""
-    text = server.get("/metrics").text
+    """Return one sample of `server`'s /metrics (0 when it has none yet, or does not answer)."""
+    try:
+        text = server.get("/metrics").text
+    except requests.RequestException:
+        return 0.0
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name and labels.items() <= sample.labels.items():
@@ -116,7 +119,8 @@ def forget_in_process(servers: Pair) -> None:
     an entry from the previous test would still answer for up to LOCAL_CACHE_TTL. One "all"
     broadcast clears them; its arrival is confirmed, so it cannot land in the middle of a test.
     """
-    wait_until(lambda: all(metric(s, "saas_auth_invalidation_listeners") for s in servers), 10)
+    subscribed = "saas_auth_invalidation_subscriptions_total"  # once at start, before any test
+    wait_until(lambda: all(metric(server, subscribed) for server in servers), 10)
     cleared = [metric(s, "saas_auth_invalidations_total", kind="all") for s in servers]
     broadcast(default_cache(), "all", EVERYONE)
     wait_until(
