@@ -114,8 +114,9 @@ class RedisConnection:
     def options(self, timeout: float) -> dict[str, Any]:
         """Return the django-redis OPTIONS that Sentinel and TLS add to a cache entry.
 
-        `timeout` bounds each connect and command; with Sentinel and TLS it is given to the
-        sentinels' connections explicitly (django-redis passes them only socket options).
+        `timeout` bounds each connect and command; with Sentinel and TLS or a sentinel password it
+        is given to the sentinels' connections explicitly (django-redis passes them only socket
+        options, and redis-py copies those only when no sentinel arguments are given).
         """
         files = {
             arg: getattr(self, name) for name, arg in TLS_ARGUMENTS.items() if getattr(self, name)
@@ -131,11 +132,11 @@ class RedisConnection:
             {"password": self.sentinel_password} if self.sentinel_password else {}
         )
         if self.tls:
-            sockets = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
             options["CONNECTION_POOL_KWARGS"] = {"ssl": True, **files}
-            sentinel_kwargs.update({"ssl": True, **files, **sockets})
-        if sentinel_kwargs:
-            options["SENTINEL_KWARGS"] = sentinel_kwargs
+            sentinel_kwargs.update({"ssl": True, **files})
+        if sentinel_kwargs:  # given any, redis-py no longer copies the timeouts to the sentinels
+            sockets = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+            options["SENTINEL_KWARGS"] = {**sentinel_kwargs, **sockets}
         return options
 
     def problems(self) -> list[Problem]:

@@ -25,7 +25,7 @@ ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") i
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": required("LOCAL_JWT_SIGNING_KEY")}
 # Identities are keyed by the auth server's name: never guessed from its URL in production.
 REMOTE_AUTH = {**REMOTE_AUTH, "ISSUER_ID": required("AUTH_ISSUER_ID")}
-# Inconsistent Redis settings (redis.E001-E005) stop start-up here: gunicorn runs no system checks,
+# Inconsistent Redis settings (every redis.E… check) stop start-up here: gunicorn runs no system checks,
 # and a sentinel entry that is not host:port would otherwise be dropped without a word.
 if _redis_problems := REDIS.problems():
     raise ImproperlyConfigured(

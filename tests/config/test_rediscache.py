@@ -105,6 +105,16 @@ def test_the_sentinels_own_password_goes_to_the_sentinels_alone() -> None:
     assert ids(redis) == []
 
 
+def test_a_sentinel_password_without_tls_keeps_the_sentinels_timeouts() -> None:
+    redis = RedisConnection(sentinels=SENTINELS, master="m", sentinel_password="s-pw")
+
+    assert redis.options(timeout=0.25)["SENTINEL_KWARGS"] == {
+        "password": "s-pw",
+        "socket_timeout": 0.25,
+        "socket_connect_timeout": 0.25,
+    }
+
+
 def test_sentinel_without_a_url_uses_database_zero() -> None:
     redis = RedisConnection(sentinels=SENTINELS, master="main")
 
