@@ -159,3 +159,10 @@ def test_every_spelling_of_a_flag_is_read(value: str) -> None:
     result = run("config.settings.local", AUTH_COOKIE_SECURE=value)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_flag_takes_its_default() -> None:
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = fresh("config.settings.local", "-c", probe, DEBUG="")  # local's default: on
+
+    assert result.stdout.split() == ["True"], result.stderr
