@@ -78,6 +78,9 @@ def test_unknown_or_incomplete_messages_change_nothing(filled, message: str) -> 
     assert kept(filled) == {"a", "b", "c"}
 
 
+KINDS = ("token", "user", "all")
+
+
 def applied(kind: str) -> float:
     return REGISTRY.get_sample_value("saas_auth_invalidations_total", {"kind": kind}) or 0.0
 
@@ -86,7 +89,7 @@ def applied(kind: str) -> float:
     ("message", "kind"), [("token a", "token"), ("user u1", "user"), ("all *", "all")]
 )
 def test_each_applied_message_is_counted_by_kind(filled, message: str, kind: str) -> None:
-    before = {name: applied(name) for name in ("token", "user", "all")}
+    before = {name: applied(name) for name in KINDS}
 
     apply(filled, message)
 
@@ -96,11 +99,11 @@ def test_each_applied_message_is_counted_by_kind(filled, message: str, kind: str
 
 
 def test_an_unknown_message_is_not_counted(filled) -> None:
-    before = [applied(name) for name in ("token", "user", "all")]
+    before = [applied(name) for name in KINDS]
 
     apply(filled, "bogus a")
 
-    assert [applied(name) for name in ("token", "user", "all")] == before
+    assert [applied(name) for name in KINDS] == before
     assert applied("bogus") == 0
 
 

@@ -99,17 +99,23 @@ def _each(
     return errors
 
 
-def metric(server: ApiServer, name: str, **labels: str) -> float:
-    """Return one sample of `server`'s /metrics (0 when it has none yet, or does not answer)."""
+SUBSCRIBED = "saas_auth_invalidation_subscriptions_total"  # once at start, before any test
+CLEARED = "saas_auth_invalidations_total"  # with kind="all"
+
+
+def invalidation_counts(server: ApiServer) -> tuple[float, float] | None:
+    """Return `server`'s subscriptions and applied "all" broadcasts, or None when /metrics does
+    not answer (a busy process after a slow test)."""
     try:
         text = server.get("/metrics").text
     except requests.RequestException:
-        return 0.0
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name and labels.items() <= sample.labels.items():
-                return float(sample.value)
-    return 0.0
+        return None
+    samples = {
+        (sample.name, sample.labels.get("kind")): float(sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    return samples.get((SUBSCRIBED, None), 0.0), samples.get((CLEARED, "all"), 0.0)
 
 
 def forget_in_process(servers: Pair) -> None:
@@ -119,14 +125,18 @@ def forget_in_process(servers: Pair) -> None:
     an entry from the previous test would still answer for up to LOCAL_CACHE_TTL. One "all"
     broadcast clears them; its arrival is confirmed, so it cannot land in the middle of a test.
     """
-    subscribed = "saas_auth_invalidation_subscriptions_total"  # once at start, before any test
-    wait_until(lambda: all(metric(server, subscribed) for server in servers), 10)
-    cleared = [metric(s, "saas_auth_invalidations_total", kind="all") for s in servers]
+
+    def counts() -> list[tuple[float, float]]:
+        """Every server's counts, once each answers and is subscribed; else none."""
+        seen = [invalidation_counts(server) for server in servers]
+        ready = [c for c in seen if c is not None and c[0] > 0]
+        return ready if len(ready) == len(servers) else []
+
+    before = wait_until(counts, 10)
     broadcast(default_cache(), "all", EVERYONE)
     wait_until(
-        lambda: all(
-            metric(server, "saas_auth_invalidations_total", kind="all") > before
-            for server, before in zip(servers, cleared, strict=True)
+        lambda: (
+            bool(now := counts()) and all(n[1] > b[1] for n, b in zip(now, before, strict=True))
         ),
         timeout=10,
     )
